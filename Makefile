@@ -1,0 +1,46 @@
+# Every target documents itself: `make help` lists the lines that carry "## ".
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+# a poetry on PATH wins; otherwise the one `make poetry` installs into $(PYTHON)
+POETRY ?= $(or $(shell command -v poetry 2>/dev/null),$(PYTHON) -m poetry)
+RUN := $(POETRY) run
+LIB := airbyte_provisioning sandboxes contract_checks benchmarks
+
+.PHONY: help poetry install lint fmt test demo bench refresh-specs clean
+
+help: ## List the targets
+	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  \033[36m%-15s\033[0m %s\n", $$1, $$2}'
+
+poetry: ## Install Poetry when it is missing
+	@$(POETRY) --version >/dev/null 2>&1 || { echo "installing poetry into $(PYTHON)"; \
+	  $(PYTHON) -m pip install --quiet 'poetry>=2.1,<3' || \
+	  $(PYTHON) -m pip install --quiet --user --break-system-packages 'poetry>=2.1,<3'; }
+
+install: poetry ## Install the project and its dev tools into .venv (poetry install)
+	@$(POETRY) install --no-interaction --quiet
+
+lint: install ## ruff check, ruff format --check, mypy on the library code
+	$(RUN) ruff check .
+	$(RUN) ruff format --check .
+	$(RUN) mypy $(LIB)
+
+fmt: install ## Apply ruff formatting and safe fixes
+	$(RUN) ruff check --fix .
+	$(RUN) ruff format .
+
+test: install lint ## Install everything, lint, and run the whole offline test suite
+	$(RUN) pytest -q
+
+demo: install ## Run the main job on embedded defaults (offline validation of env.example)
+	$(RUN) python scripts/validate_tenant_config.py --env-file env.example
+
+bench: install ## Benchmarks (not part of make test); BENCH=name runs one
+	$(RUN) python -m benchmarks $(BENCH)
+
+refresh-specs: install ## Regenerate the pinned spec snapshots of the official connectors (needs PyPI)
+	$(RUN) python scripts/refresh_specs.py
+
+clean: ## Remove caches and local outputs
+	rm -rf .pytest_cache .mypy_cache .ruff_cache .tmp build dist

@@ -1,0 +1,86 @@
+"""Reading ``KEY=value`` env files the way docker compose and ``bash`` agree on.
+
+Supported: comments, blank lines, an optional ``export`` prefix, single- or double-quoted values
+(double quotes understand ``\\"`` and ``\\\\``), and unquoted values with a trailing `` # comment``.
+Variable interpolation is deliberately not performed: a ``$`` is kept as written.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+_LINE = re.compile(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)$")
+
+
+class EnvFileError(ValueError):
+    """An env file that cannot be parsed; the message names the file and line."""
+
+
+@dataclass(frozen=True)
+class EnvEntry:
+    name: str
+    value: str
+    line: int
+
+
+def parse_env_lines(text: str, source: str = "<env>") -> list[EnvEntry]:
+    entries: list[EnvEntry] = []
+    for number, raw in enumerate(text.splitlines(), start=1):
+        stripped = raw.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        match = _LINE.match(raw)
+        if not match:
+            raise EnvFileError(f"{source}:{number}: expected NAME=value, got {stripped[:40]!r}")
+        name, rest = match.group(1), match.group(2).strip()
+        entries.append(EnvEntry(name, _unquote(rest, source, number), number))
+    return entries
+
+
+def _unquote(rest: str, source: str, number: int) -> str:
+    if rest[:1] in {'"', "'"}:
+        quote = rest[0]
+        out: list[str] = []
+        i = 1
+        while i < len(rest):
+            ch = rest[i]
+            if quote == '"' and ch == "\\" and i + 1 < len(rest) and rest[i + 1] in '"\\$`':
+                out.append(rest[i + 1])
+                i += 2
+                continue
+            if ch == quote:
+                tail = rest[i + 1 :].strip()
+                if tail and not tail.startswith("#"):
+                    raise EnvFileError(f"{source}:{number}: unexpected text after closing quote")
+                return "".join(out)
+            out.append(ch)
+            i += 1
+        raise EnvFileError(f"{source}:{number}: unterminated {quote} quote")
+    # unquoted: an inline comment starts at " #"
+    return re.split(r"\s+#", rest, maxsplit=1)[0].strip()
+
+
+def read_env_file(path: str | Path) -> dict[str, str]:
+    """The variables of an env file; later lines win, like ``docker compose``."""
+    file = Path(path)
+    try:
+        text = file.read_text()
+    except OSError as exc:
+        raise EnvFileError(f"cannot read env file {file}: {exc.strerror}") from exc
+    return {e.name: e.value for e in parse_env_lines(text, str(file))}
+
+
+def load_environment(env_file: str | Path | None = None, base: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The process environment, overlaid by ``env_file`` when one is given.
+
+    The file wins over the process environment for the names it sets, so ``--env-file`` is a
+    complete, reproducible description of what a command sees for those names.
+    """
+    env = dict(os.environ if base is None else base)
+    if env_file is not None:
+        env.update(read_env_file(env_file))
+    return env

@@ -1,0 +1,182 @@
+"""The HTTP plumbing every sandbox shares: routing, latency, fault injection, request log.
+
+A sandbox is a :class:`SandboxApp` subclass that answers :class:`Request` objects with
+:class:`Response` objects; :class:`SandboxServer` serves it on ``127.0.0.1`` from a background
+thread. Faults are deterministic (by request count), so tests that rely on them never flake.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+
+@dataclass(frozen=True)
+class Request:
+    method: str
+    path: str
+    query: dict[str, list[str]]
+    headers: dict[str, str]
+    body: bytes
+
+    def param(self, name: str, default: str | None = None) -> str | None:
+        values = self.query.get(name)
+        return values[0] if values else default
+
+    def header(self, name: str, default: str | None = None) -> str | None:
+        return self.headers.get(name.lower(), default)
+
+    def json(self) -> Any:
+        return json.loads(self.body or b"null")
+
+
+@dataclass
+class Response:
+    status: int = 200
+    body: bytes = b""
+    headers: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def json(cls, payload: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+        merged = {"Content-Type": "application/json", **(headers or {})}
+        return cls(status, json.dumps(payload).encode(), merged)
+
+    @classmethod
+    def text(cls, text: str, status: int, content_type: str = "text/html") -> Response:
+        return cls(status, text.encode(), {"Content-Type": content_type})
+
+
+@dataclass
+class FaultPlan:
+    """Which requests fail, decided by their sequence number (1-based) on matching paths.
+
+    ``every`` fails each n-th matching request; ``first`` fails the first n matching requests.
+    ``respond`` builds the failure (an HTTP 5xx, a 429, or an HTTP 200 with an error code).
+    """
+
+    respond: Callable[[Request], Response]
+    every: int = 0
+    first: int = 0
+    path_prefix: str = ""
+    _seen: int = 0
+
+    def check(self, request: Request) -> Response | None:
+        if not request.path.startswith(self.path_prefix):
+            return None
+        self._seen += 1
+        if self.first and self._seen <= self.first:
+            return self.respond(request)
+        if self.every and self._seen % self.every == 0:
+            return self.respond(request)
+        return None
+
+
+class SandboxApp:
+    """Base class: subclasses implement :meth:`handle`."""
+
+    name = "sandbox"
+
+    def __init__(self) -> None:
+        self.latency_s = 0.0
+        self.faults: list[FaultPlan] = []
+        self.requests: list[Request] = []
+        self._lock = threading.Lock()
+
+    def handle(self, request: Request) -> Response:
+        raise NotImplementedError
+
+    def dispatch(self, request: Request) -> Response:
+        with self._lock:
+            self.requests.append(request)
+            injected = next((r for plan in self.faults if (r := plan.check(request))), None)
+        if self.latency_s:
+            time.sleep(self.latency_s)
+        if injected is not None:
+            return injected
+        return self.handle(request)
+
+    def request_count(self, path_prefix: str = "") -> int:
+        with self._lock:
+            return sum(1 for r in self.requests if r.path.startswith(path_prefix))
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: _Server
+    protocol_version = "HTTP/1.1"
+
+    def _serve(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else b""
+        parts = urlsplit(self.path)
+        request = Request(
+            method=self.command,
+            path=parts.path,
+            query=parse_qs(parts.query, keep_blank_values=True),
+            headers={k.lower(): v for k, v in self.headers.items()},
+            body=body,
+        )
+        try:
+            response = self.server.app.dispatch(request)
+        except Exception as exc:  # a sandbox bug must surface as a 500, not a hung client
+            response = Response.json({"message": f"sandbox error: {exc!r}"}, status=500)
+        self.send_response(response.status)
+        for key, value in response.headers.items():
+            self.send_header(key, value)
+        self.send_header("Content-Length", str(len(response.body)))
+        self.end_headers()
+        self.wfile.write(response.body)
+
+    do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _serve
+
+    def log_message(self, format: str, *args: Any) -> None:  # quiet: tests read app.requests
+        return
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self, address: tuple[str, int], app: SandboxApp) -> None:
+        super().__init__(address, _Handler)
+        self.app = app
+
+
+class SandboxServer:
+    """Serves a :class:`SandboxApp` on the loopback interface from a daemon thread."""
+
+    def __init__(self, app: SandboxApp, host: str = "127.0.0.1", port: int = 0) -> None:
+        self.app = app
+        self._server = _Server((host, port), app)
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    @property
+    def url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def start(self) -> SandboxServer:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    def __enter__(self) -> SandboxServer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+@contextmanager
+def serve(app: SandboxApp, port: int = 0) -> Iterator[SandboxServer]:
+    with SandboxServer(app, port=port) as server:
+        yield server
