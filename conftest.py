@@ -105,3 +105,19 @@ def get_source(connector_dir: Path) -> Callable[..., Any]:
         return build_source(connector_dir, config, state, catalog)
 
     return factory
+
+
+@pytest.fixture
+def example_env() -> dict[str, str]:
+    """The variables of ``env.example``: offline-valid, placeholders only."""
+    from airbyte_provisioning.envfile import read_env_file
+
+    return read_env_file(REPO_ROOT / "env.example")
+
+
+@pytest.fixture
+def frozen_now() -> Any:
+    """A fixed instant for fire times and SLA checks: 2026-11-26 12:00 UTC (a Thursday)."""
+    from datetime import UTC, datetime
+
+    return datetime(2026, 11, 26, 12, 0, tzinfo=UTC)

@@ -74,7 +74,9 @@ def read_env_file(path: str | Path) -> dict[str, str]:
     return {e.name: e.value for e in parse_env_lines(text, str(file))}
 
 
-def load_environment(env_file: str | Path | None = None, base: Mapping[str, str] | None = None) -> dict[str, str]:
+def load_environment(
+    env_file: str | Path | None = None, base: Mapping[str, str] | None = None
+) -> dict[str, str]:
     """The process environment, overlaid by ``env_file`` when one is given.
 
     The file wins over the process environment for the names it sets, so ``--env-file`` is a

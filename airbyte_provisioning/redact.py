@@ -59,7 +59,11 @@ def redact_value(value: Any, secrets: Iterable[str] = ()) -> Any:
     known = tuple(secrets)
     if isinstance(value, Mapping):
         return {
-            k: (REDACTED if is_secret_key(str(k)) and v not in (None, "") else redact_value(v, known))
+            k: (
+                REDACTED
+                if is_secret_key(str(k)) and v not in (None, "")
+                else redact_value(v, known)
+            )
             for k, v in value.items()
         }
     if isinstance(value, list | tuple):

@@ -25,6 +25,8 @@ class Request:
     query: dict[str, list[str]]
     headers: dict[str, str]
     body: bytes
+    # the query string as sent, before percent-decoding (Rest.li 2.0 values need it)
+    raw_query: str = ""
 
     def param(self, name: str, default: str | None = None) -> str | None:
         values = self.query.get(name)
@@ -44,7 +46,9 @@ class Response:
     headers: dict[str, str] = field(default_factory=dict)
 
     @classmethod
-    def json(cls, payload: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    def json(
+        cls, payload: Any, status: int = 200, headers: dict[str, str] | None = None
+    ) -> Response:
         merged = {"Content-Type": "application/json", **(headers or {})}
         return cls(status, json.dumps(payload).encode(), merged)
 
@@ -121,6 +125,7 @@ class _Handler(BaseHTTPRequestHandler):
             query=parse_qs(parts.query, keep_blank_values=True),
             headers={k.lower(): v for k, v in self.headers.items()},
             body=body,
+            raw_query=parts.query,
         )
         try:
             response = self.server.app.dispatch(request)
@@ -159,7 +164,8 @@ class SandboxServer:
     @property
     def url(self) -> str:
         host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        host_text = host.decode() if isinstance(host, bytes) else str(host)
+        return f"http://{host_text}:{port}"
 
     def start(self) -> SandboxServer:
         self._thread.start()
