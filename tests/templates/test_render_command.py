@@ -1,0 +1,85 @@
+"""``airbyte-stack render``: JSON on stdout, secrets masked, exit codes for CI."""
+
+from __future__ import annotations
+
+import json
+import stat
+from pathlib import Path
+
+import pytest
+
+from airbyte_provisioning.cli import main
+
+REPO = Path(__file__).resolve().parents[2]
+TOKEN = "EAAB" + "k3Pz" * 10
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, dict]:
+    code = main(["render", *args])
+    return code, json.loads(capsys.readouterr().out)
+
+
+def env_file(tmp_path: Path, **overrides: str) -> str:
+    lines = (REPO / "env.example").read_text().splitlines()
+    lines += [f"{k}={v}" for k, v in overrides.items()]
+    path = tmp_path / ".env"
+    path.write_text("\n".join(lines) + "\n")
+    return str(path)
+
+
+def test_renders_every_template_from_env_example(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out = run(capsys, "--env-file", str(REPO / "env.example"))
+    assert code == 0 and out["ok"] is True
+    assert [r["name"] for r in out["rendered"]] == [
+        "ga4",
+        "google_ads",
+        "linkedin_ads",
+        "meta",
+        "search_console",
+        "tiktok_ads",
+    ]
+
+
+def test_secret_values_never_reach_stdout(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out = run(
+        capsys, "meta", "--env-file", env_file(tmp_path, AIRBYTE_META_ACCESS_TOKEN=TOKEN)
+    )
+    assert code == 0
+    assert TOKEN not in json.dumps(out)
+    assert "credentials.access_token" in out["rendered"][0]["masked_paths"]
+
+
+def test_problems_exit_1_and_name_the_variable(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out = run(
+        capsys, "meta", "--env-file", env_file(tmp_path, AIRBYTE_META_INSIGHTS_LOOKBACK_DAYS="90")
+    )
+    assert code == 1
+    (problem,) = out["failed"][0]["problems"]
+    assert "AIRBYTE_META_INSIGHTS_LOOKBACK_DAYS" in problem["variables"]
+
+
+def test_unknown_template_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out = run(capsys, "bing", "--env-file", str(REPO / "env.example"))
+    assert code == 2 and "unknown template" in out["error"]
+
+
+def test_output_dir_gets_private_full_configs(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "secrets"
+    code, _ = run(
+        capsys,
+        "meta",
+        "--env-file",
+        env_file(tmp_path, AIRBYTE_META_ACCESS_TOKEN=TOKEN),
+        "--output",
+        str(target),
+    )
+    assert code == 0
+    written = target / "meta.json"
+    assert json.loads(written.read_text())["credentials"]["access_token"] == TOKEN
+    assert stat.S_IMODE(written.stat().st_mode) == 0o600
