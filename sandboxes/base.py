@@ -114,6 +114,9 @@ class SandboxApp:
 class _Handler(BaseHTTPRequestHandler):
     server: _Server
     protocol_version = "HTTP/1.1"
+    # headers and body leave in two writes; with Nagle on, each keep-alive answer then waits
+    # ~40 ms for the client's delayed ACK
+    disable_nagle_algorithm = True
 
     def _serve(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)
