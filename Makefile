@@ -8,7 +8,7 @@ POETRY ?= $(or $(shell command -v poetry 2>/dev/null),$(PYTHON) -m poetry)
 RUN := $(POETRY) run
 LIB := airbyte_provisioning sandboxes contract_checks benchmarks
 
-.PHONY: help poetry install lint fmt test demo bench refresh-specs clean
+.PHONY: help poetry install lint fmt test demo sync bench refresh-specs clean
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  \033[36m%-15s\033[0m %s\n", $$1, $$2}'
@@ -35,6 +35,10 @@ test: install lint ## Install everything, lint, and run the whole offline test s
 
 demo: install ## Run the main job on embedded defaults (offline validation of env.example)
 	$(RUN) python scripts/validate_tenant_config.py --env-file env.example
+
+sync: install ## Run a connector into DuckDB keeping state: make sync CONNECTOR=tiktok-ads CONFIG=secrets/tiktok.json
+	@test -n "$(CONNECTOR)" -a -n "$(CONFIG)" || { echo "usage: make sync CONNECTOR=<linkedin-ads|tiktok-ads> CONFIG=<config.json> [DUCKDB=local.duckdb]"; exit 2; }
+	$(RUN) python -m airbyte_provisioning.cli sync --connector $(CONNECTOR) --config $(CONFIG) --duckdb $(or $(DUCKDB),local.duckdb)
 
 bench: install ## Benchmarks (not part of make test); BENCH=name runs one
 	$(RUN) python -m benchmarks $(BENCH)

@@ -140,6 +140,9 @@ GLOBAL_VARIABLES = frozenset(
         "DEFAULT_DESTINATION_NAMESPACE",
         "DEFAULT_DESTINATION_BUCKET",
         "TEMPLATE_DESTINATION_ID",
+        # airbyte_health_check.py knobs
+        "HEALTH_SLA_GRACE_MINUTES",
+        "HEALTH_EXPECT_ROWS",
         # read by the connector runtime (source-declarative-manifest), not by these scripts
         "ENABLE_UNSAFE_CODE",
         *ALL_CONNECTOR_VARIABLES,
