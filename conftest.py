@@ -47,6 +47,8 @@ def activate_components(connector_dir: Path) -> types.ModuleType | None:
         spec = importlib.util.spec_from_file_location(f"components__{connector_dir.name}", path)
         assert spec is not None and spec.loader is not None
         module = importlib.util.module_from_spec(spec)
+        # dataclasses resolve postponed annotations through sys.modules[cls.__module__]
+        sys.modules[spec.name] = module
         spec.loader.exec_module(module)
         _components_cache[path] = module
     package = sys.modules.get("source_declarative_manifest")
