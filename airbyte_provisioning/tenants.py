@@ -316,7 +316,9 @@ def _basic_values_ok(
 ) -> bool:
     ok = True
     if units is not None and (not units.isdigit() or int(units) < 1):
-        reader.problem(units_var, f"{units!r} is not a positive whole number", "bad_interval", tenant)
+        reader.problem(
+            units_var, f"{units!r} is not a positive whole number", "bad_interval", tenant
+        )
         ok = False
     if unit is not None and unit.lower() not in V.BASIC_TIME_UNITS:
         reader.problem(
@@ -329,11 +331,15 @@ def _basic_values_ok(
     return ok
 
 
-def _check_basic_values(reader: _Reader, prefix: str, groups: tuple[str, ...], tenant: str | None) -> None:
+def _check_basic_values(
+    reader: _Reader, prefix: str, groups: tuple[str, ...], tenant: str | None
+) -> None:
     """Interval values are checked even while a cron wins, so a later fallback is not broken."""
     for group in groups:
         units_var, unit_var = f"{prefix}{group}_BASIC_UNITS", f"{prefix}{group}_BASIC_TIME_UNIT"
-        _basic_values_ok(reader, units_var, reader.get(units_var), unit_var, reader.get(unit_var), tenant)
+        _basic_values_ok(
+            reader, units_var, reader.get(units_var), unit_var, reader.get(unit_var), tenant
+        )
 
 
 def _resolve_sla(
