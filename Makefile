@@ -6,9 +6,9 @@ PYTHON ?= python3
 # a poetry on PATH wins; otherwise the one `make poetry` installs into $(PYTHON)
 POETRY ?= $(or $(shell command -v poetry 2>/dev/null),$(PYTHON) -m poetry)
 RUN := $(POETRY) run
-LIB := airbyte_provisioning sandboxes contract_checks benchmarks
+LIB := airbyte_provisioning sandboxes contract_checks benchmarks deploy/build_connector_image.py
 
-.PHONY: help poetry install lint fmt test demo sync bench refresh-specs clean
+.PHONY: help poetry install lint fmt test demo sync image publish bench refresh-specs clean
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  \033[36m%-15s\033[0m %s\n", $$1, $$2}'
@@ -39,6 +39,13 @@ demo: install ## Run the main job on embedded defaults (offline validation of en
 sync: install ## Run a connector into DuckDB keeping state: make sync CONNECTOR=tiktok-ads CONFIG=secrets/tiktok.json
 	@test -n "$(CONNECTOR)" -a -n "$(CONFIG)" || { echo "usage: make sync CONNECTOR=<linkedin-ads|tiktok-ads> CONFIG=<config.json> [DUCKDB=local.duckdb]"; exit 2; }
 	$(RUN) python -m airbyte_provisioning.cli sync --connector $(CONNECTOR) --config $(CONFIG) --duckdb $(or $(DUCKDB),local.duckdb)
+
+image: install ## Build a connector's manifest-only image: make image CONNECTOR=linkedin-ads [ARGS="--dry-run --tag dev"]
+	@test -n "$(CONNECTOR)" || { echo "usage: make image CONNECTOR=<linkedin-ads|tiktok-ads> [ARGS=...]"; exit 2; }
+	$(RUN) python deploy/build_connector_image.py $(CONNECTOR) $(ARGS)
+
+publish: install ## Publish the custom connectors into AIRBYTE_WORKSPACE_ID: make publish [ENV_FILE=.env] [ARGS=--dry-run]
+	$(RUN) python scripts/publish_custom_connectors.py --env-file $(or $(ENV_FILE),.env) $(ARGS)
 
 bench: install ## Benchmarks (not part of make test); BENCH=name runs one
 	$(RUN) python -m benchmarks $(BENCH)

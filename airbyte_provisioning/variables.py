@@ -143,8 +143,15 @@ GLOBAL_VARIABLES = frozenset(
         # airbyte_health_check.py knobs
         "HEALTH_SLA_GRACE_MINUTES",
         "HEALTH_EXPECT_ROWS",
+        # bootstrap_connections.py: workspaces handled in parallel
+        "BOOTSTRAP_CONCURRENCY",
         # read by the connector runtime (source-declarative-manifest), not by these scripts
         "ENABLE_UNSAFE_CODE",
+        # deploy/abctl/install.sh and docker-compose.yml: the local Airbyte (or sandbox) port
+        "PORT",
+        # printed by publish_custom_connectors.py for the primary workspace; persist them
+        "LINKEDIN_SOURCE_DEFINITION_ID",
+        "TIKTOK_SOURCE_DEFINITION_ID",
         *ALL_CONNECTOR_VARIABLES,
     )
 )

@@ -19,9 +19,14 @@ It behaves like the real server wherever the provisioning scripts depend on it:
 * ``applications/token`` issues JWT-shaped bearer tokens with a configurable lifetime on the
   sandbox clock (:meth:`AirbyteSandboxApp.advance` expires them), and ``auth="bearer"`` enforces them.
 
+Connection tags (``tags/create|list|update|delete``) are per workspace with unique names; a
+connection stores tags by id and reads them back as stored. ``scheduler/sources/check_connection``
+and ``scheduler/sources/discover_schema`` check / discover a configuration before it is saved.
+
 Test hooks: :attr:`writes` counts successful mutating calls (a re-run must add none),
 :meth:`add_job` plants job histories, :meth:`fail_next` injects 429/5xx through the base
-:class:`~sandboxes.base.FaultPlan`, ``latency_s`` slows every answer.
+:class:`~sandboxes.base.FaultPlan`, :meth:`lose_response` carries a request out and then answers
+a gateway error (a crash between a write and its reply), ``latency_s`` slows every answer.
 
 Run standalone for ``make demo``: ``python -m sandboxes.airbyte --port 8000``.
 """
@@ -363,6 +368,8 @@ class AirbyteSandboxApp(SandboxApp):
         self.projects: dict[str, JsonDict] = {}
         self.manifests: dict[str, dict[int, JsonDict]] = {}
         self.check_failures: dict[str, str] = {}
+        self.tags: dict[str, JsonDict] = {}
+        self.lost_responses: list[FaultPlan] = []
         self.discover_failures: dict[str, str] = {}
         snapshots = load_spec_snapshots(spec_dir)
         for definition in (*SOURCE_DEFINITIONS, *DESTINATION_DEFINITIONS):
@@ -474,6 +481,15 @@ class AirbyteSandboxApp(SandboxApp):
         self.faults.append(plan)
         return plan
 
+    def lose_response(
+        self, count: int = 1, path_prefix: str = "/api/v1/", status: int = 504
+    ) -> FaultPlan:
+        """The next ``count`` requests under ``path_prefix`` are carried out, but the answer is lost:
+        the client gets the ingress's gateway error instead (a crash between a write and its reply)."""
+        plan = FaultPlan(respond=server_error(status), first=count, path_prefix=path_prefix)
+        self.lost_responses.append(plan)
+        return plan
+
     def expire_tokens(self) -> None:
         with self._state:
             for token in self.tokens:
@@ -546,6 +562,15 @@ class AirbyteSandboxApp(SandboxApp):
     # HTTP
     # ---------------------------------------------------------------------------------------
     def handle(self, request: Request) -> Response:
+        response = self._route(request)
+        if 200 <= response.status < 300:
+            with self._lock:
+                lost = next((r for p in self.lost_responses if (r := p.check(request))), None)
+            if lost is not None:
+                return lost
+        return response
+
+    def _route(self, request: Request) -> Response:
         path = request.path.rstrip("/")
         if request.method == "GET" and path == "/api/v1/health":
             return Response.json({"available": True})
@@ -1015,18 +1040,7 @@ class AirbyteSandboxApp(SandboxApp):
     def _h_sources__check_connection(self, body: JsonDict) -> Any:
         self._require(body, "sourceIdRequestBody", "sourceId")
         actor = self._actor(body["sourceId"], "source")
-        message = self.check_failures.get(actor.actor_id) or self.check_failures.get(
-            actor.definition_id
-        )
-        if message is None and any(CHECK_FAIL_MARKER in s for s in _config_strings(actor.config)):
-            message = "Unable to connect: the API answered 401 Unauthorized (invalid or expired credentials)."
-        result: JsonDict = {
-            "status": "failed" if message else "succeeded",
-            "jobInfo": self._sync_job("check_connection_source", actor.actor_id),
-        }
-        if message:
-            result["message"] = message
-        return result
+        return self._check_result(actor, "check_connection_source")
 
     def _discover(self, actor: Actor) -> list[StreamDef]:
         message = self.discover_failures.get(actor.actor_id) or self.discover_failures.get(
@@ -1226,6 +1240,8 @@ class AirbyteSandboxApp(SandboxApp):
         for name in _CONNECTION_FIELDS:
             if body.get(name) is not None:
                 connection[name] = copy.deepcopy(body[name])
+        if body.get("tags") is not None:
+            connection["tags"] = self._connection_tags(connection, body["tags"])
         if body.get("syncCatalog") is not None:
             self._apply_catalog(connection, body["syncCatalog"])
         self._apply_schedule(connection, body)
@@ -1283,6 +1299,30 @@ class AirbyteSandboxApp(SandboxApp):
         self._write("connections/update")
         return copy.deepcopy(updated)
 
+    def _connection_tags(self, connection: JsonDict, tags: Any) -> list[JsonDict]:
+        """Tags by id: a known tag must belong to the connection's workspace and reads back as
+        stored; an unknown id is kept as sent (the sandbox does not model the tag foreign key)."""
+        if not isinstance(tags, list):
+            raise invalid_input("connectionCreate.tags", "must be an array of Tag")
+        resolved: list[JsonDict] = []
+        for index, tag in enumerate(tags):
+            if not isinstance(tag, Mapping) or not tag.get("tagId"):
+                raise invalid_input(f"connectionCreate.tags[{index}].tagId", "must not be null")
+            stored = self.tags.get(str(tag["tagId"]))
+            if stored is None:
+                resolved.append(copy.deepcopy(dict(tag)))
+                continue
+            workspace = connection.get("workspaceId")
+            if workspace and stored["workspaceId"] != workspace:
+                raise known(
+                    422,
+                    f"Tag {stored['tagId']} belongs to workspace {stored['workspaceId']}, "
+                    f"not to the connection's workspace {workspace}",
+                    "BadObjectSchemaKnownException",
+                )
+            resolved.append(dict(stored))
+        return resolved
+
     def _h_connections__get(self, body: JsonDict) -> Any:
         self._require(body, "connectionIdRequestBody", "connectionId")
         return copy.deepcopy(self._connection(body["connectionId"]))
@@ -1336,6 +1376,124 @@ class AirbyteSandboxApp(SandboxApp):
             self.complete_job(job_id, self.sync_outcome)
         self._write("connections/sync")
         return self._job_info(self.jobs[job_id])
+
+    # ---------------------------------------------------------------------------------------
+    # tags (per workspace; a name is unique within its workspace)
+    # ---------------------------------------------------------------------------------------
+    def _tag(self, body: JsonDict) -> JsonDict:
+        tag = self.tags.get(str(body.get("tagId")))
+        if tag is None or tag["workspaceId"] != body.get("workspaceId"):
+            raise not_found("TAG", body.get("tagId"))
+        return tag
+
+    def _unique_tag_name(self, workspace_id: str, name: str, tag_id: str | None = None) -> None:
+        for tag in self.tags.values():
+            if (
+                tag["workspaceId"] == workspace_id
+                and tag["name"] == name
+                and tag["tagId"] != tag_id
+            ):
+                raise known(
+                    409,
+                    f"A tag named {name!r} already exists in workspace {workspace_id}",
+                    "ConflictException",
+                )
+
+    def _h_tags__create(self, body: JsonDict) -> Any:
+        self._require(body, "tagCreateRequestBody", "workspaceId", "name", "color")
+        self._workspace(body["workspaceId"])
+        self._unique_tag_name(body["workspaceId"], str(body["name"]))
+        tag = {
+            "tagId": self._uuid(),
+            "workspaceId": body["workspaceId"],
+            "name": str(body["name"]),
+            "color": str(body["color"]),
+        }
+        self.tags[tag["tagId"]] = tag
+        self._write("tags/create")
+        return dict(tag)
+
+    def _h_tags__list(self, body: JsonDict) -> Any:
+        self._require(body, "tagListRequestBody", "workspaceId")
+        self._workspace(body["workspaceId"])
+        found = [dict(t) for t in self.tags.values() if t["workspaceId"] == body["workspaceId"]]
+        return Response.json(sorted(found, key=lambda t: (t["name"], t["tagId"])))
+
+    def _h_tags__update(self, body: JsonDict) -> Any:
+        self._require(body, "tagUpdateRequestBody", "tagId", "workspaceId", "name", "color")
+        tag = self._tag(body)
+        self._unique_tag_name(tag["workspaceId"], str(body["name"]), tag["tagId"])
+        tag.update(name=str(body["name"]), color=str(body["color"]))
+        for connection in self.connections.values():
+            connection["tags"] = [
+                dict(tag) if t.get("tagId") == tag["tagId"] else t for t in connection["tags"]
+            ]
+        self._write("tags/update")
+        return dict(tag)
+
+    def _h_tags__delete(self, body: JsonDict) -> Any:
+        self._require(body, "tagDeleteRequestBody", "tagId", "workspaceId")
+        tag = self._tag(body)
+        del self.tags[tag["tagId"]]
+        for connection in self.connections.values():
+            connection["tags"] = [t for t in connection["tags"] if t.get("tagId") != tag["tagId"]]
+        self._write("tags/delete")
+        return dict(tag)
+
+    # ---------------------------------------------------------------------------------------
+    # scheduler: check / discover a configuration before it is saved
+    # ---------------------------------------------------------------------------------------
+    def _unsaved_source(self, body: JsonDict) -> Actor:
+        self._require(
+            body, "sourceCoreConfig", "sourceDefinitionId", "connectionConfiguration", "workspaceId"
+        )
+        self._workspace(body["workspaceId"])
+        definition = self._definition(body["sourceDefinitionId"], "source", body["workspaceId"])
+        config = copy.deepcopy(body["connectionConfiguration"])
+        ident = "00000000-0000-0000-0000-000000000000"
+        if body.get("sourceId"):
+            stored = self._actor(body["sourceId"], "source")
+            config, ident = restore_secrets(config, stored.config), stored.actor_id
+        self._validate_config(definition, config)
+        return Actor(ident, body["workspaceId"], definition.definition_id, "", config, 0, "source")
+
+    def _check_result(self, actor: Actor, config_type: str) -> JsonDict:
+        message = self.check_failures.get(actor.actor_id) or self.check_failures.get(
+            actor.definition_id
+        )
+        if message is None and any(CHECK_FAIL_MARKER in s for s in _config_strings(actor.config)):
+            message = "Unable to connect: the API answered 401 Unauthorized (invalid or expired credentials)."
+        result: JsonDict = {
+            "status": "failed" if message else "succeeded",
+            "jobInfo": self._sync_job(config_type, actor.actor_id),
+        }
+        if message:
+            result["message"] = message
+        return result
+
+    def _h_scheduler__sources__check_connection(self, body: JsonDict) -> Any:
+        return self._check_result(self._unsaved_source(body), "check_connection_source")
+
+    def _h_scheduler__sources__discover_schema(self, body: JsonDict) -> Any:
+        actor = self._unsaved_source(body)
+        try:
+            streams = self._discover(actor)
+        except DiscoverError as exc:
+            return {
+                "jobInfo": self._sync_job(
+                    "discover_schema", actor.actor_id, succeeded=False, failure=str(exc)
+                )
+            }
+        catalog = {
+            "streams": [
+                {"stream": s.to_api(), "config": _default_config(s, len(streams))} for s in streams
+            ]
+        }
+        return {
+            "catalog": catalog,
+            "jobInfo": self._sync_job("discover_schema", actor.actor_id),
+            "breakingChange": False,
+        }
 
     # ---------------------------------------------------------------------------------------
     # jobs

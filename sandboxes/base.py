@@ -3,11 +3,15 @@
 A sandbox is a :class:`SandboxApp` subclass that answers :class:`Request` objects with
 :class:`Response` objects; :class:`SandboxServer` serves it on ``127.0.0.1`` from a background
 thread. Faults are deterministic (by request count), so tests that rely on them never flake.
+
+Inside a container (``docker-compose.yml``) the loopback interface cannot be published, so
+``SANDBOX_BIND_HOST=0.0.0.0`` changes the default bind address; nothing sets it outside containers.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -156,12 +160,17 @@ class _Server(ThreadingHTTPServer):
         self.app = app
 
 
+DEFAULT_HOST = "127.0.0.1"
+BIND_HOST_VARIABLE = "SANDBOX_BIND_HOST"
+
+
 class SandboxServer:
     """Serves a :class:`SandboxApp` on the loopback interface from a daemon thread."""
 
-    def __init__(self, app: SandboxApp, host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(self, app: SandboxApp, host: str | None = None, port: int = 0) -> None:
         self.app = app
-        self._server = _Server((host, port), app)
+        bind = host or os.environ.get(BIND_HOST_VARIABLE) or DEFAULT_HOST
+        self._server = _Server((bind, port), app)
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
     @property

@@ -522,6 +522,31 @@ class AirbyteClient:
             body["connectionId"] = connection_id
         return self.post("sources/discover_schema", body)
 
+    def check_source_config(
+        self,
+        workspace_id: str,
+        definition_id: str,
+        configuration: Mapping[str, Any],
+        source_id: str | None = None,
+    ) -> JsonDict:
+        """Check a configuration before saving it (``scheduler/sources/check_connection``).
+
+        With ``source_id``, masked values (``**********``) stand for that source's stored secrets.
+        """
+        body = _core_config(workspace_id, definition_id, configuration, source_id)
+        return self.post("scheduler/sources/check_connection", body)
+
+    def discover_source_config(
+        self,
+        workspace_id: str,
+        definition_id: str,
+        configuration: Mapping[str, Any],
+        source_id: str | None = None,
+    ) -> JsonDict:
+        """Discover the catalog of an unsaved configuration (``scheduler/sources/discover_schema``)."""
+        body = _core_config(workspace_id, definition_id, configuration, source_id)
+        return self.post("scheduler/sources/discover_schema", body)
+
     def create_destination(
         self, workspace_id: str, definition_id: str, name: str, configuration: Mapping[str, Any]
     ) -> JsonDict:
@@ -634,6 +659,16 @@ class AirbyteClient:
         answer = self.post("jobs/get_last_replication_job", {"connectionId": connection_id})
         job = answer.get("job")
         return job if isinstance(job, dict) else None
+
+    def list_tags(self, workspace_id: str) -> list[JsonDict]:
+        """The workspace's connection tags (``Tag``: ``tagId``, ``workspaceId``, ``name``, ``color``)."""
+        answer = self.post("tags/list", {"workspaceId": workspace_id})
+        items = answer.get("items")  # the server answers a bare JSON array
+        return [t for t in items if isinstance(t, dict)] if isinstance(items, list) else []
+
+    def create_tag(self, workspace_id: str, name: str, color: str) -> JsonDict:
+        """A connection tag; names are unique per workspace (a duplicate answers 409)."""
+        return self.post("tags/create", {"workspaceId": workspace_id, "name": name, "color": color})
 
     def create_operation(
         self, workspace_id: str, name: str, operator_configuration: Mapping[str, Any]
@@ -797,6 +832,22 @@ class AirbyteClient:
             components=components,
         )
         return {"sourceDefinitionId": definition_id, "version": version, "changed": True}
+
+
+def _core_config(
+    workspace_id: str,
+    definition_id: str,
+    configuration: Mapping[str, Any],
+    source_id: str | None,
+) -> JsonDict:
+    body: JsonDict = {
+        "workspaceId": workspace_id,
+        "sourceDefinitionId": definition_id,
+        "connectionConfiguration": dict(configuration),
+    }
+    if source_id:
+        body["sourceId"] = source_id
+    return body
 
 
 def declarative_manifest(manifest: Mapping[str, Any], description: str, version: int) -> JsonDict:

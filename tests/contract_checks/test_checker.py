@@ -23,6 +23,7 @@ COPIED = [
     "connectors",
     "env.example",
     "Makefile",
+    "docker-compose.yml",
 ]
 IGNORE = shutil.ignore_patterns("__pycache__", "secrets", ".venv", "*.pyc")
 
