@@ -36,7 +36,9 @@ define: the real specs accept unknown keys silently, so a typo would otherwise b
 
 from __future__ import annotations
 
+import copy
 import difflib
+import functools
 import json
 import re
 from collections.abc import Callable, Iterator, Mapping
@@ -395,12 +397,25 @@ def template_names(templates_dir: Path = TEMPLATES_DIR) -> list[str]:
     return sorted(p.name.removesuffix("_source.yaml") for p in templates_dir.glob("*_source.yaml"))
 
 
+@functools.lru_cache(maxsize=64)
+def _parsed_yaml(path: str, mtime_ns: int) -> Any:
+    return yaml.safe_load(Path(path).read_text())
+
+
+def read_yaml(path: Path) -> Any:
+    """Parse a YAML file once per modification (fan-out renders the same files per tenant).
+
+    Callers get their own copy, so the cached document can never be changed by one of them.
+    """
+    return copy.deepcopy(_parsed_yaml(str(path), path.stat().st_mtime_ns))
+
+
 def load_template(name: str, templates_dir: Path = TEMPLATES_DIR) -> dict[str, Any]:
     path = templates_dir / f"{name}_source.yaml"
     if not path.is_file():
         known = ", ".join(template_names(templates_dir)) or "none"
         raise TemplateError(f"unknown template {name!r} (known: {known})")
-    document: dict[str, Any] = yaml.safe_load(path.read_text())
+    document: dict[str, Any] = read_yaml(path)
     return document
 
 
@@ -421,7 +436,7 @@ def _definition(template: Mapping[str, Any], repo_root: Path) -> SourceDefinitio
     metadata_path = repo_root / connector_dir / "metadata.yaml"
     meta: dict[str, Any] = {}
     if metadata_path.is_file():
-        meta = (yaml.safe_load(metadata_path.read_text()) or {}).get("data") or {}
+        meta = (read_yaml(metadata_path) or {}).get("data") or {}
     return SourceDefinition(
         kind="custom",
         connector=str(source["connector"]),
@@ -475,7 +490,7 @@ def connector_spec(
     manifest_path = repo_root / template["source"]["connector_dir"] / "manifest.yaml"
     if not manifest_path.is_file():
         return None
-    manifest = yaml.safe_load(manifest_path.read_text()) or {}
+    manifest = read_yaml(manifest_path) or {}
     spec: dict[str, Any] | None = (manifest.get("spec") or {}).get("connection_specification")
     return spec
 

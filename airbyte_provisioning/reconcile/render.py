@@ -17,13 +17,10 @@ How a tenant's source is obtained, per platform (first match wins):
 
 from __future__ import annotations
 
-import functools
 from collections import Counter
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from airbyte_provisioning import source_templates
 from airbyte_provisioning import variables as V
 from airbyte_provisioning.cron import CronError, to_quartz
 from airbyte_provisioning.reconcile.model import (
@@ -93,24 +90,6 @@ def desired_source(
     )
 
 
-@contextmanager
-def parsed_once() -> Iterator[None]:
-    """Parse each template file and connector spec once while rendering many tenants.
-
-    ``render_source`` re-reads its template YAML and the connector spec (the LinkedIn manifest
-    is ~700 lines) on every call: ~0.1 s per tenant source, minutes for 500 tenants. This wraps
-    the two readers in a cache for the duration of the block (the files cannot change meanwhile).
-    """
-    module: Any = source_templates
-    originals = (module.load_template, module.connector_spec)
-    module.load_template = functools.lru_cache(maxsize=None)(originals[0])
-    module.connector_spec = functools.lru_cache(maxsize=None)(originals[1])
-    try:
-        yield
-    finally:
-        module.load_template, module.connector_spec = originals
-
-
 # --------------------------------------------------------------------------------------------
 # bootstrap: one unit per tenant
 # --------------------------------------------------------------------------------------------
@@ -122,18 +101,17 @@ def render_tenants(
 ) -> list[DesiredUnit]:
     """Desired state of every tenant (or of ``slugs``), in ``AIRBYTE_TENANTS`` order."""
     pairs = Counter((t.workspace_id, t.destination_id) for t in stack.tenants)
-    with parsed_once():
-        return [
-            render_tenant(
-                tenant,
-                stack,
-                env,
-                snapshots,
-                shared=pairs[tenant.workspace_id, tenant.destination_id] > 1,
-            )
-            for tenant in stack.tenants
-            if slugs is None or tenant.slug in slugs
-        ]
+    return [
+        render_tenant(
+            tenant,
+            stack,
+            env,
+            snapshots,
+            shared=pairs[tenant.workspace_id, tenant.destination_id] > 1,
+        )
+        for tenant in stack.tenants
+        if slugs is None or tenant.slug in slugs
+    ]
 
 
 def render_tenant(

@@ -1,4 +1,4 @@
-"""Connector-local fixtures: a clean shared-token cache and no real backoff sleeps."""
+"""Connector-local fixtures: a clean shared-token cache and the test helpers module."""
 
 from collections.abc import Iterator
 
@@ -11,14 +11,6 @@ def _isolated_token_cache(components_module) -> Iterator[None]:
     components_module.LinkedInSharedOAuthAuthenticator.forget_tokens()
     yield
     components_module.LinkedInSharedOAuthAuthenticator.forget_tokens()
-
-
-@pytest.fixture
-def no_sleep(monkeypatch: pytest.MonkeyPatch) -> list[float]:
-    """Record backoff waits instead of sleeping them."""
-    waits: list[float] = []
-    monkeypatch.setattr("time.sleep", waits.append)
-    return waits
 
 
 @pytest.fixture(scope="session")
