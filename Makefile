@@ -33,8 +33,8 @@ fmt: install ## Apply ruff formatting and safe fixes
 test: install lint ## Install everything, lint, and run the whole offline test suite
 	$(RUN) pytest -q
 
-demo: install ## Run the main job on embedded defaults (offline validation of env.example)
-	$(RUN) python scripts/validate_tenant_config.py --env-file env.example
+demo: install ## The whole stack rehearsed locally on embedded defaults (sandboxes, connectors into DuckDB, provisioning)
+	$(RUN) python -m airbyte_provisioning.demo
 
 sync: install ## Run a connector into DuckDB keeping state: make sync CONNECTOR=tiktok-ads CONFIG=secrets/tiktok.json
 	@test -n "$(CONNECTOR)" -a -n "$(CONFIG)" || { echo "usage: make sync CONNECTOR=<linkedin-ads|tiktok-ads> CONFIG=<config.json> [DUCKDB=local.duckdb]"; exit 2; }

@@ -6,6 +6,7 @@ Each module exposes ``run() -> dict``; the dict holds the measured figures and t
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import json
 import pkgutil
@@ -30,7 +31,9 @@ def main(argv: list[str]) -> int:
         print(f"[bench] {name} ...", file=sys.stderr, flush=True)
         started = time.perf_counter()
         module = importlib.import_module(f"benchmarks.bench_{name}")
-        results[name] = module.run()
+        # connectors read in-process print their Airbyte messages; stdout carries only the figures
+        with contextlib.redirect_stdout(sys.stderr):
+            results[name] = module.run()
         print(f"[bench] {name} done in {time.perf_counter() - started:.1f}s", file=sys.stderr)
     print(json.dumps(results, indent=2))
     return 0
