@@ -172,3 +172,14 @@ def no_sleep(monkeypatch: pytest.MonkeyPatch) -> list[float]:
     waits: list[float] = []
     monkeypatch.setattr(time, "sleep", waits.append)
     return waits
+
+
+@pytest.fixture(scope="session")
+def sandbox_switch() -> Any:
+    """``(switch, url)``: one loopback server for the session; tests set ``switch.target``."""
+    from sandboxes.base import SandboxServer, SwitchableApp
+
+    switch = SwitchableApp()
+    server = SandboxServer(switch).start()
+    yield switch, server.url
+    server.stop()

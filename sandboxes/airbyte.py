@@ -61,7 +61,14 @@ from sandboxes.airbyte_catalogs import (
     load_spec_snapshots,
     manifest_streams,
 )
-from sandboxes.base import FaultPlan, Request, Response, SandboxApp, SandboxServer
+from sandboxes.base import (
+    FaultPlan,
+    Request,
+    Response,
+    SandboxApp,
+    SandboxServer,
+    serve_until_interrupted,
+)
 
 JsonDict = dict[str, Any]
 MASK = "**********"
@@ -2002,24 +2009,14 @@ def main(argv: list[str] | None = None) -> int:
         app.add_destination(
             parts[0], parts[2] if len(parts) > 2 else "Warehouse", destination_id=parts[1]
         )
-    server = SandboxServer(app, port=args.port).start()
-    print(
-        json.dumps(
-            {
-                "event": "sandbox.started",
-                "url": server.url,
-                "api": f"{server.url}/api/v1",
-                "auth": args.auth,
-            }
-        ),
-        flush=True,
-    )
-    try:
-        while True:
-            time.sleep(3600)
-    except KeyboardInterrupt:
-        server.stop()
-    return 0
+    server = SandboxServer(app, port=args.port)
+    banner = {
+        "event": "sandbox.started",
+        "url": server.url,
+        "api": f"{server.url}/api/v1",
+        "auth": args.auth,
+    }
+    return serve_until_interrupted(server, json.dumps(banner))
 
 
 if __name__ == "__main__":

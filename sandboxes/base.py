@@ -115,6 +115,23 @@ class SandboxApp:
             return sum(1 for r in self.requests if r.path.startswith(path_prefix))
 
 
+class SwitchableApp(SandboxApp):
+    """Forwards every request to ``target``, so one server can serve a fresh app per test.
+
+    Stopping a server waits out its 0.5 s poll interval; a test session starts one server and
+    points it at each test's own sandbox instead.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.target: SandboxApp | None = None
+
+    def dispatch(self, request: Request) -> Response:
+        if self.target is None:
+            return Response.json({"message": "no sandbox is being served"}, status=503)
+        return self.target.dispatch(request)
+
+
 class _Handler(BaseHTTPRequestHandler):
     server: _Server
     protocol_version = "HTTP/1.1"
@@ -192,6 +209,25 @@ class SandboxServer:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+def serve_until_interrupted(server: SandboxServer, banner: str) -> int:
+    """Start ``server``, print ``banner`` (flushed: compose and scripts wait for it), serve until
+    Ctrl-C or SIGTERM. The standalone entry point of every sandbox."""
+    import signal
+
+    def stop(*_: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
+    server.start()
+    print(banner, flush=True)
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        server.stop()
+    return 0
 
 
 @contextmanager

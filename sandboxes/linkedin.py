@@ -39,7 +39,6 @@ import base64
 import calendar
 import itertools
 import threading
-import time
 import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -47,7 +46,14 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qsl, unquote
 
-from sandboxes.base import FaultPlan, Request, Response, SandboxApp, SandboxServer
+from sandboxes.base import (
+    FaultPlan,
+    Request,
+    Response,
+    SandboxApp,
+    SandboxServer,
+    serve_until_interrupted,
+)
 
 SANDBOX_ACCESS_TOKEN = "changeme-linkedin-access-token"
 SANDBOX_CLIENT_ID = "changeme-linkedin-client-id"
@@ -799,14 +805,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=8771)
     parser.add_argument("--latency-ms", type=int, default=0)
     args = parser.parse_args(argv)
-    server = SandboxServer(create_app(args.latency_ms), port=args.port).start()
-    print(f"LinkedIn sandbox on {server.url}/rest (token URL {server.url}/oauth/v2/accessToken)")
-    try:
-        while True:
-            time.sleep(3600)
-    except KeyboardInterrupt:
-        server.stop()
-    return 0
+    server = SandboxServer(create_app(args.latency_ms), port=args.port)
+    return serve_until_interrupted(
+        server,
+        f"LinkedIn sandbox on {server.url}/rest (token URL {server.url}/oauth/v2/accessToken)",
+    )
 
 
 if __name__ == "__main__":

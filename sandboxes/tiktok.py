@@ -39,7 +39,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sandboxes.base import Request, Response, SandboxApp, SandboxServer
+from sandboxes.base import Request, Response, SandboxApp, SandboxServer, serve_until_interrupted
 
 API_PREFIX = "/open_api/v1.3"
 MAX_DAY_SPAN = 30
@@ -708,16 +708,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--qps-limit", type=int, default=0)
     args = parser.parse_args(argv)
     server = SandboxServer(create_app(args.latency_ms, qps_limit=args.qps_limit), port=args.port)
-    server.start()
-    print(
-        f"TikTok sandbox on {server.url}{API_PREFIX} (token: changeme-sandbox-access-token); Ctrl-C stops"
+    return serve_until_interrupted(
+        server,
+        f"TikTok sandbox on {server.url}{API_PREFIX} (token: changeme-sandbox-access-token); Ctrl-C stops",
     )
-    try:
-        while True:
-            time.sleep(3600)
-    except KeyboardInterrupt:
-        server.stop()
-    return 0
 
 
 if __name__ == "__main__":

@@ -27,7 +27,6 @@ from airbyte_provisioning import logs
 from airbyte_provisioning import variables as V
 from airbyte_provisioning.api import AirbyteAuthError, AirbyteClient, AirbyteConfigError
 from airbyte_provisioning.api.errors import AirbyteError
-from airbyte_provisioning.envfile import EnvFileError, load_environment
 from airbyte_provisioning.health import (
     DEFAULT_FAILURE_THRESHOLD,
     DEFAULT_GRACE_MINUTES,
@@ -38,8 +37,8 @@ from airbyte_provisioning.health import (
     classify,
     summarize,
 )
+from airbyte_provisioning.invocation import parse_now, start
 from airbyte_provisioning.output import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, emit_json
-from airbyte_provisioning.redact import secret_values
 from airbyte_provisioning.tenants import UUID_RE, Problem, Tenant, TenantConnection, load_stack
 
 ENV_GRACE = "AIRBYTE_HEALTH_SLA_GRACE_MINUTES"
@@ -128,13 +127,10 @@ class Target:
 
 
 def _settings(args: argparse.Namespace, env: Mapping[str, str]) -> Settings:
-    now = datetime.now(UTC)
-    if args.now:
-        try:
-            now = datetime.fromisoformat(args.now.replace("Z", "+00:00"))
-        except ValueError:
-            raise UsageError(f"--now {args.now!r} is not an ISO timestamp") from None
-        now = now.replace(tzinfo=UTC) if now.tzinfo is None else now.astimezone(UTC)
+    try:
+        now = parse_now(args.now).astimezone(UTC)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
     grace = args.grace_minutes
     if grace is None:
         raw = (env.get(ENV_GRACE) or "").strip()
@@ -437,17 +433,10 @@ def _usage(message: str, secrets: frozenset[str], problems: Sequence[Problem] = 
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
-    try:
-        args = parser.parse_args(argv)
-    except SystemExit as exc:
-        return EXIT_USAGE if exc.code not in (0, None) else EXIT_OK
-    try:
-        env = load_environment(args.env_file)
-    except EnvFileError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    secrets = secret_values(env)
-    logs.configure(secrets)
+    started = start(parser, argv)
+    if isinstance(started, int):
+        return started
+    args, env, secrets = started.args, started.env, started.secrets
     try:
         settings = _settings(args, env)
     except UsageError as exc:

@@ -34,7 +34,7 @@ from airbyte_provisioning.api import (
     AirbyteError,
     normalize_base_url,
 )
-from airbyte_provisioning.envfile import EnvFileError, load_environment
+from airbyte_provisioning.invocation import start
 from airbyte_provisioning.output import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, emit_json
 from airbyte_provisioning.reconcile.engine import (
     DEFAULT_CONCURRENCY,
@@ -46,7 +46,6 @@ from airbyte_provisioning.reconcile.engine import (
 from airbyte_provisioning.reconcile.observe import read_templates
 from airbyte_provisioning.reconcile.plan import Plan, UnitPlan
 from airbyte_provisioning.reconcile.render import render_tenants
-from airbyte_provisioning.redact import secret_values
 from airbyte_provisioning.tenants import load_stack
 
 COMMAND = "bootstrap_connections"
@@ -144,17 +143,10 @@ def _failure(document: dict[str, Any], message: str, secrets: frozenset[str], va
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
-    try:
-        args = parser.parse_args(argv)
-    except SystemExit as exc:
-        return EXIT_USAGE if exc.code not in (0, None) else EXIT_OK
-    try:
-        env = load_environment(args.env_file)
-    except EnvFileError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    secrets = secret_values(env)
-    logs.configure(secrets)
+    started = start(parser, argv)
+    if isinstance(started, int):
+        return started
+    args, env, secrets = started.args, started.env, started.secrets
     now = datetime.now(UTC)
     mode = "apply-plan" if args.apply_plan else "plan" if (args.plan or args.plan_out) else "apply"
     document: dict[str, Any] = {"command": COMMAND, "mode": mode, "generated_at": now.isoformat()}

@@ -22,7 +22,6 @@ lines to persist. Exit codes: 0 every provider succeeded, 1 otherwise, 2 usage.
 from __future__ import annotations
 
 import argparse
-import sys
 from collections.abc import Mapping, MutableSet
 from datetime import UTC, datetime
 from typing import Any
@@ -36,8 +35,8 @@ from airbyte_provisioning.api import (
     AirbyteError,
     AirbyteNotFoundError,
 )
-from airbyte_provisioning.envfile import EnvFileError, load_environment
-from airbyte_provisioning.output import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, emit_json
+from airbyte_provisioning.invocation import start
+from airbyte_provisioning.output import EXIT_OK, EXIT_PROBLEMS, emit_json
 from airbyte_provisioning.reconcile.apply import Applier
 from airbyte_provisioning.reconcile.model import (
     PLATFORM_TEMPLATES,
@@ -55,7 +54,6 @@ from airbyte_provisioning.reconcile.render import (
     template_connection,
     template_schedule,
 )
-from airbyte_provisioning.redact import secret_values
 from airbyte_provisioning.source_templates import RenderError, TemplateError, render_source
 from airbyte_provisioning.tenants import StackConfig, load_stack
 
@@ -211,17 +209,10 @@ def _abort(document: JsonDict, variable: str, message: str, secrets: frozenset[s
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
-    try:
-        args = parser.parse_args(argv)
-    except SystemExit as exc:
-        return EXIT_USAGE if exc.code not in (0, None) else EXIT_OK
-    try:
-        env = load_environment(args.env_file)
-    except EnvFileError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    secrets = secret_values(env)
-    logs.configure(secrets)
+    started = start(parser, argv)
+    if isinstance(started, int):
+        return started
+    args, env, secrets = started.args, started.env, started.secrets
     now = datetime.now(UTC)
     document: JsonDict = {
         "command": COMMAND,

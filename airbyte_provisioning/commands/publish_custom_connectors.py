@@ -24,7 +24,6 @@ from __future__ import annotations
 import argparse
 import logging
 import re
-import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,9 +35,8 @@ from airbyte_provisioning import logs
 from airbyte_provisioning.api import AirbyteAuthError, AirbyteClient, AirbyteConfigError
 from airbyte_provisioning.api.client import content_fingerprint
 from airbyte_provisioning.api.errors import AirbyteApiError, AirbyteNotFoundError
-from airbyte_provisioning.envfile import EnvFileError, load_environment
+from airbyte_provisioning.invocation import start
 from airbyte_provisioning.output import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, emit_json
-from airbyte_provisioning.redact import secret_values
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 CONNECTORS_DIR = REPO_ROOT / "connectors"
@@ -492,17 +490,10 @@ def _usage(message: str, secrets: Iterable[str]) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
-    try:
-        args = parser.parse_args(argv)
-    except SystemExit as exc:
-        return EXIT_USAGE if exc.code not in (0, None) else EXIT_OK
-    try:
-        env = load_environment(args.env_file)
-    except EnvFileError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    secrets = set(secret_values(env))
-    logs.configure(secrets)
+    started = start(parser, argv)
+    if isinstance(started, int):
+        return started
+    args, env, secrets = started.args, started.env, set(started.secrets)
     try:
         workspaces = target_workspaces(args, env)
         bundles = select_connectors(Path(args.connectors_dir), args.connector)

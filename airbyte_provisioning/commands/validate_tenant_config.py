@@ -11,13 +11,12 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from airbyte_provisioning import logs
-from airbyte_provisioning.envfile import EnvFileError, load_environment
+from airbyte_provisioning.invocation import parse_now, start
 from airbyte_provisioning.output import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, emit_json
-from airbyte_provisioning.redact import secret_values
 from airbyte_provisioning.tenants import Problem, StackConfig, load_stack
 
 
@@ -108,24 +107,15 @@ def online_problems(stack: StackConfig, env: Mapping[str, str]) -> list[Problem]
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
+    started = start(parser, argv)
+    if isinstance(started, int):
+        return started
+    args, env, secrets = started.args, started.env, started.secrets
     try:
-        args = parser.parse_args(argv)
-    except SystemExit as exc:
-        return EXIT_USAGE if exc.code not in (0, None) else EXIT_OK
-    try:
-        env = load_environment(args.env_file)
-    except EnvFileError as exc:
+        now = parse_now(args.now)
+    except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    secrets = secret_values(env)
-    logs.configure(secrets)
-    try:
-        now = datetime.fromisoformat(args.now) if args.now else datetime.now(UTC)
-    except ValueError:
-        print(f"error: --now {args.now!r} is not an ISO timestamp", file=sys.stderr)
-        return EXIT_USAGE
-    if now.tzinfo is None:
-        now = now.replace(tzinfo=UTC)
 
     stack = load_stack(env, now=now)
     problems = list(stack.problems)

@@ -13,15 +13,14 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from airbyte_provisioning import logs
-from airbyte_provisioning.envfile import EnvFileError, load_environment, read_env_file
+from airbyte_provisioning.envfile import EnvFileError, read_env_file
+from airbyte_provisioning.invocation import parse_now, start
 from airbyte_provisioning.output import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, emit_json
 from airbyte_provisioning.readiness import REPO_ROOT, check_readiness
-from airbyte_provisioning.redact import secret_values
 from airbyte_provisioning.tenants import load_stack
 
 
@@ -48,25 +47,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
+    started = start(parser, argv)
+    if isinstance(started, int):
+        return started
+    args, env, secrets = started.args, started.env, started.secrets
     try:
-        args = parser.parse_args(argv)
-    except SystemExit as exc:
-        return EXIT_USAGE if exc.code not in (0, None) else EXIT_OK
-    try:
-        env = load_environment(args.env_file)
-    except EnvFileError as exc:
+        now = parse_now(args.now)
+    except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    secrets = secret_values(env)
-    logs.configure(secrets)
-    try:
-        now = datetime.fromisoformat(args.now.replace("Z", "+00:00")) if args.now else None
-    except ValueError:
-        print(f"error: --now {args.now!r} is not an ISO timestamp", file=sys.stderr)
-        return EXIT_USAGE
-    now = now or datetime.now(UTC)
-    if now.tzinfo is None:
-        now = now.replace(tzinfo=UTC)
 
     example: dict[str, str] | None = None
     example_path = Path(args.example_file)

@@ -10,7 +10,6 @@ import pytest
 from airbyte_provisioning.api import AirbyteClient, Auth, RetryPolicy
 from sandboxes.airbyte import DEFAULT_WORKSPACE_ID, AirbyteSandboxApp, create_app
 from sandboxes.airbyte_catalogs import GOOGLE_ADS_ID
-from sandboxes.base import Request, Response, SandboxApp, SandboxServer
 
 WORKSPACE_ID = DEFAULT_WORKSPACE_ID
 
@@ -27,32 +26,11 @@ def sleeps() -> Sleeps:
     return Sleeps()
 
 
-class _CurrentSandbox(SandboxApp):
-    """Routes each request to the running test's sandbox, so one server serves the session
-    (a server's shutdown waits out its 0.5 s poll interval)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.target: SandboxApp | None = None
-
-    def dispatch(self, request: Request) -> Response:
-        assert self.target is not None, "no sandbox started for this test"
-        return self.target.dispatch(request)
-
-
-@pytest.fixture(scope="session")
-def _sandbox_server() -> Iterator[tuple[_CurrentSandbox, str]]:
-    switch = _CurrentSandbox()
-    server = SandboxServer(switch).start()
-    yield switch, server.url
-    server.stop()
-
-
 @pytest.fixture
 def serve_sandbox(
-    _sandbox_server: tuple[_CurrentSandbox, str],
+    sandbox_switch: tuple[Any, str],
 ) -> Iterator[Callable[..., tuple[AirbyteSandboxApp, str]]]:
-    switch, url = _sandbox_server
+    switch, url = sandbox_switch
 
     def start(**options: Any) -> tuple[AirbyteSandboxApp, str]:
         app = create_app(spec_dir=None, **options)

@@ -6,35 +6,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from airbyte_provisioning.api import RetryPolicy
 from airbyte_provisioning.envfile import read_env_file
 from sandboxes.airbyte import create_app, seed_from_env
-from sandboxes.base import Request, Response, SandboxApp, SandboxServer
 
 from .world import REPO, TEMPLATE_IDS, World, canary_token
-
-
-class _CurrentSandbox(SandboxApp):
-    """Routes each request to the running test's sandbox, so one server serves the session."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.target: SandboxApp | None = None
-
-    def dispatch(self, request: Request) -> Response:
-        assert self.target is not None, "no sandbox started for this test"
-        return self.target.dispatch(request)
-
-
-@pytest.fixture(scope="session")
-def _sandbox_server() -> Iterator[tuple[_CurrentSandbox, str]]:
-    switch = _CurrentSandbox()
-    server = SandboxServer(switch).start()
-    yield switch, server.url
-    server.stop()
 
 
 @pytest.fixture(autouse=True)
@@ -45,7 +25,7 @@ def _no_waiting(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def world(
-    _sandbox_server: tuple[_CurrentSandbox, str],
+    sandbox_switch: tuple[Any, str],
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> Iterator[World]:
@@ -55,7 +35,7 @@ def world(
 
     for name in [n for n in os.environ if n.startswith("AIRBYTE_")]:
         monkeypatch.delenv(name)
-    switch, url = _sandbox_server
+    switch, url = sandbox_switch
     env = read_env_file(REPO / "env.example")
     for name in TEMPLATE_IDS:
         env.pop(name)

@@ -15,38 +15,16 @@ import pytest
 from airbyte_provisioning.api import AirbyteClient, RetryPolicy
 from airbyte_provisioning.commands import publish_custom_connectors as command
 from sandboxes.airbyte import AirbyteSandboxApp, create_app
-from sandboxes.base import Request, Response, SandboxApp, SandboxServer
 
 REPO = Path(__file__).resolve().parents[2]
 WORKSPACE_ID = "00000000-0000-4000-8000-00000000a001"
 
 
-class _CurrentSandbox(SandboxApp):
-    """Forwards to the running test's sandbox: one server per session, since stopping a server
-    waits out its poll interval."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.target: SandboxApp | None = None
-
-    def dispatch(self, request: Request) -> Response:
-        assert self.target is not None, "no sandbox started for this test"
-        return self.target.dispatch(request)
-
-
-@pytest.fixture(scope="session")
-def _server() -> Iterator[tuple[_CurrentSandbox, str]]:
-    switch = _CurrentSandbox()
-    server = SandboxServer(switch).start()
-    yield switch, server.url
-    server.stop()
-
-
 @pytest.fixture
 def start_sandbox(
-    _server: tuple[_CurrentSandbox, str],
+    sandbox_switch: tuple[Any, str],
 ) -> Iterator[Callable[..., tuple[AirbyteSandboxApp, str]]]:
-    switch, url = _server
+    switch, url = sandbox_switch
 
     def start(**options: Any) -> tuple[AirbyteSandboxApp, str]:
         options.setdefault("workspaces", [(WORKSPACE_ID, "Template workspace")])

@@ -139,6 +139,9 @@ def test_env_example_itself_fails_with_every_production_variable_listed(tmp_path
         "AIRBYTE_GOOGLE_ADS_CLIENT_SECRET",
         "AIRBYTE_GOOGLE_ADS_REFRESH_TOKEN",
         "AIRBYTE_GOOGLE_ADS_CUSTOMER_ID",
+        # per-tenant account overrides are checked like the globals they replace
+        "AIRBYTE_GLOBEX_EU_META_ACCOUNT_ID",
+        "AIRBYTE_GLOBEX_EU_GOOGLE_ADS_CUSTOMER_ID",
     }
     assert {v for v, c in errors if c == "placeholder"} == expected_placeholders
     # GA4/Search Console samples and disabled LinkedIn/TikTok are not production variables
