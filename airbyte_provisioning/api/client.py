@@ -775,64 +775,6 @@ class AirbyteClient:
         }
         self.post("declarative_source_definitions/update_active_manifest", body)
 
-    def publish_declarative_source(
-        self,
-        workspace_id: str,
-        name: str,
-        manifest: Mapping[str, Any],
-        components: str | None = None,
-        description: str = "",
-    ) -> JsonDict:
-        """Create or version a custom declarative source definition; no write when unchanged.
-
-        The manifest and components are fingerprinted into the version description, which is
-        the only part of a published version the API reads back, so a re-run can tell that the
-        active version already holds this exact content.
-        """
-        digest = content_fingerprint(manifest, components)
-        text = f"{description} [{digest}]".strip()
-        project = next(
-            (p for p in self.list_builder_projects(workspace_id) if p.get("name") == name), None
-        )
-        if project is None or not project.get("sourceDefinitionId"):
-            if project is None:
-                project = self.create_builder_project(workspace_id, name, manifest, components)
-            definition = self.publish_builder_project(
-                workspace_id,
-                str(project["builderProjectId"]),
-                name,
-                manifest,
-                description=text,
-                version=1,
-                components=components,
-            )
-            return {
-                "sourceDefinitionId": definition["sourceDefinitionId"],
-                "version": 1,
-                "changed": True,
-            }
-        definition_id = str(project["sourceDefinitionId"])
-        versions = self.list_declarative_manifests(workspace_id, definition_id)
-        for item in versions:
-            if f"[{digest}]" in str(item.get("description", "")):
-                if not item.get("isActive"):
-                    self.update_active_manifest(workspace_id, definition_id, int(item["version"]))
-                return {
-                    "sourceDefinitionId": definition_id,
-                    "version": int(item["version"]),
-                    "changed": not item.get("isActive"),
-                }
-        version = max((int(v.get("version", 0)) for v in versions), default=0) + 1
-        self.create_declarative_manifest(
-            workspace_id,
-            definition_id,
-            manifest,
-            description=text,
-            version=version,
-            components=components,
-        )
-        return {"sourceDefinitionId": definition_id, "version": version, "changed": True}
-
 
 def _core_config(
     workspace_id: str,

@@ -258,46 +258,18 @@ MANIFEST: JsonDict = {
 }
 
 
-def test_publishing_a_declarative_source_twice_makes_no_second_write(
-    sandbox: Sandbox, client: AirbyteClient
-) -> None:
-    app, _ = sandbox
-    first = client.publish_declarative_source(
-        DEFAULT_WORKSPACE_ID, "LinkedIn Ads (custom)", MANIFEST, "# components\n"
-    )
-    writes = app.writes
-    second = client.publish_declarative_source(
-        DEFAULT_WORKSPACE_ID, "LinkedIn Ads (custom)", MANIFEST, "# components\n"
-    )
-    assert second == {**first, "changed": False}
-    assert app.writes == writes
-
-    changed = client.publish_declarative_source(
-        DEFAULT_WORKSPACE_ID, "LinkedIn Ads (custom)", MANIFEST, "# components v2\n"
-    )
-    assert changed["version"] == 2 and changed["changed"]
-    assert [
-        v["isActive"]
-        for v in client.list_declarative_manifests(
-            DEFAULT_WORKSPACE_ID, changed["sourceDefinitionId"]
-        )
-    ] == [False, True]
-
-    rolled_back = client.publish_declarative_source(
-        DEFAULT_WORKSPACE_ID, "LinkedIn Ads (custom)", MANIFEST, "# components\n"
-    )
-    assert rolled_back == {
-        "sourceDefinitionId": first["sourceDefinitionId"],
-        "version": 1,
-        "changed": True,
-    }
-
-
 def test_a_published_declarative_source_discovers_its_manifest_streams(
     client: AirbyteClient,
 ) -> None:
-    published = client.publish_declarative_source(
-        DEFAULT_WORKSPACE_ID, "LinkedIn Ads (custom)", MANIFEST
+    # idempotent, versioned publishing is the publish command's job (tests/publish); this is
+    # the bare Config API sequence it builds on
+    project = client.create_builder_project(DEFAULT_WORKSPACE_ID, "LinkedIn Ads (custom)", MANIFEST)
+    published = client.publish_builder_project(
+        DEFAULT_WORKSPACE_ID,
+        str(project["builderProjectId"]),
+        "LinkedIn Ads (custom)",
+        MANIFEST,
+        description="v1",
     )
     definition = client.get_source_definition(published["sourceDefinitionId"], DEFAULT_WORKSPACE_ID)
     assert definition["dockerRepository"] == "airbyte/source-declarative-manifest"

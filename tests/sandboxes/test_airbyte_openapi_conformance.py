@@ -339,10 +339,22 @@ def _scenario(client: AirbyteClient, app: AirbyteSandboxApp) -> None:
     client.get_job(job["job"]["id"])
     client.list_jobs(cid, page_size=1)
     client.get_last_replication_job(cid)
-    published = client.publish_declarative_source(ws, "LinkedIn Ads (custom)", MANIFEST, "# v1\n")
-    client.publish_declarative_source(ws, "LinkedIn Ads (custom)", MANIFEST, "# v2\n")
-    client.publish_declarative_source(ws, "LinkedIn Ads (custom)", MANIFEST, "# v1\n")
-    assert published["version"] == 1
+    project = client.create_builder_project(ws, "LinkedIn Ads (custom)", MANIFEST, "# v1\n")
+    client.list_builder_projects(ws)
+    published = client.publish_builder_project(
+        ws,
+        str(project["builderProjectId"]),
+        "LinkedIn Ads (custom)",
+        MANIFEST,
+        description="v1",
+        components="# v1\n",
+    )
+    definition_id = str(published["sourceDefinitionId"])
+    client.create_declarative_manifest(
+        ws, definition_id, MANIFEST, description="v2", version=2, components="# v2\n"
+    )
+    client.list_declarative_manifests(ws, definition_id)
+    client.update_active_manifest(ws, definition_id, 1)
     # error answers
     _expect_error(lambda: client.get_source(str(uuid.UUID(int=1))))
     _expect_error(lambda: client.create_source(ws, GOOGLE_ADS_ID, "bad", {"customer_id": "x"}))
