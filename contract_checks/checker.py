@@ -66,6 +66,7 @@ def run_checks(
     dbt_project: Path | None = None,
     records: Path | None = None,
     stream: str | None = None,
+    discover: bool = False,
 ) -> Report:
     started = time.perf_counter()
     wanted = list(selected or ALL_RULES)
@@ -84,7 +85,7 @@ def run_checks(
         if "templates" in active:
             report.findings += problems
         if "query-aliases" in active:
-            findings, skipped = rules.check_query_aliases(repo, rendered)
+            findings, skipped = rules.check_query_aliases(repo, rendered, discover)
             report.findings += findings
             report.skipped += skipped
     if "gaql" in active:

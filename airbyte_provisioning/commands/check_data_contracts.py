@@ -33,6 +33,12 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--stream", help="contract name or stream for plain JSON lines in --records"
     )
+    parser.add_argument(
+        "--discover",
+        action="store_true",
+        help="also check streams whose schema the connector builds at run time (runs its "
+        "discover offline; about a second per connector)",
+    )
     return parser
 
 
@@ -56,6 +62,8 @@ def main(argv: list[str] | None = None) -> int:
     if problems:
         emit_json({"ok": False, "errors": problems})
         return EXIT_USAGE
-    report = run_checks(args.root, selected, args.dbt_project, args.records, args.stream)
+    report = run_checks(
+        args.root, selected, args.dbt_project, args.records, args.stream, args.discover
+    )
     emit_json(report.to_dict())
     return EXIT_OK if report.ok else EXIT_PROBLEMS

@@ -518,3 +518,26 @@ def test_command_passes_on_this_repository(capsys: pytest.CaptureFixture[str]) -
 def test_command_usage_errors_exit_2(args: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["contracts", *args]) == 2
     assert json.loads(capsys.readouterr().out)["ok"] is False
+
+
+# --- query-aliases with --discover (schemas the custom connectors build at run time) -------------
+
+
+def test_discovered_schemas_of_the_custom_connectors_match_their_contracts() -> None:
+    report = run_checks(REPO, ["query-aliases"], discover=True)
+    assert report.findings == []
+    assert not [s for s in report.skipped if "builds the schema at run time" in s]
+
+
+def test_a_contracted_column_the_connector_does_not_emit_is_reported_by_discover(
+    repo: Path,
+) -> None:
+    edit(
+        repo / "contract_checks/contracts/tiktok_ads_performance.yaml",
+        "  - {name: currency, type: string,",
+        "  - {name: spend_in_usd, type: number, nullable: true, description: Not emitted.}\n"
+        "  - {name: currency, type: string,",
+    )
+    [finding] = findings(repo, "query-aliases", discover=True)  # type: ignore[arg-type]
+    assert "spend_in_usd is contracted" in finding.message
+    assert "discovered schema" in finding.message
