@@ -22,6 +22,13 @@ class Invocation:
     secrets: frozenset[str]
 
 
+def command_parser(prog: str, doc: str | None) -> argparse.ArgumentParser:
+    """A command's parser with the option every command shares, ``--env-file``."""
+    parser = argparse.ArgumentParser(prog=prog, description=doc.splitlines()[0] if doc else None)
+    parser.add_argument("--env-file", help="read variables from this file (over the environment)")
+    return parser
+
+
 def start(parser: argparse.ArgumentParser, argv: list[str] | None) -> Invocation | int:
     """The parsed invocation, or the exit code to return at once (``--help``: 0, usage error: 2).
 

@@ -37,7 +37,7 @@ from airbyte_provisioning.health import (
     classify,
     summarize,
 )
-from airbyte_provisioning.invocation import parse_now, start
+from airbyte_provisioning.invocation import command_parser, parse_now, start
 from airbyte_provisioning.output import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, emit_json
 from airbyte_provisioning.tenants import UUID_RE, Problem, Tenant, TenantConnection, load_stack
 
@@ -54,11 +54,7 @@ def default_expect_rows() -> frozenset[str]:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="airbyte_health_check.py",
-        description=__doc__.splitlines()[0] if __doc__ else None,
-    )
-    parser.add_argument("--env-file", help="read variables from this file (over the environment)")
+    parser = command_parser("airbyte_health_check.py", __doc__)
     parser.add_argument("--now", help="ISO timestamp to judge freshness against (default: now)")
     parser.add_argument(
         "--grace-minutes",

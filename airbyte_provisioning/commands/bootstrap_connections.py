@@ -34,7 +34,7 @@ from airbyte_provisioning.api import (
     AirbyteError,
     normalize_base_url,
 )
-from airbyte_provisioning.invocation import start
+from airbyte_provisioning.invocation import command_parser, start
 from airbyte_provisioning.output import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, emit_json
 from airbyte_provisioning.reconcile.engine import (
     DEFAULT_CONCURRENCY,
@@ -58,11 +58,7 @@ class UsageError(ValueError):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="bootstrap_connections.py",
-        description=__doc__.splitlines()[0] if __doc__ else None,
-    )
-    parser.add_argument("--env-file", help="read variables from this file (over the environment)")
+    parser = command_parser("bootstrap_connections.py", __doc__)
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--plan", action="store_true", help="print the plan, change nothing")
     mode.add_argument("--apply-plan", metavar="FILE", help="apply exactly the plan saved in FILE")

@@ -35,7 +35,7 @@ from airbyte_provisioning.api import (
     AirbyteError,
     AirbyteNotFoundError,
 )
-from airbyte_provisioning.invocation import start
+from airbyte_provisioning.invocation import command_parser, start
 from airbyte_provisioning.output import EXIT_OK, EXIT_PROBLEMS, emit_json
 from airbyte_provisioning.reconcile.apply import Applier
 from airbyte_provisioning.reconcile.model import (
@@ -63,11 +63,7 @@ DESTINATION_VARIABLE = f"{V.PREFIX}TEMPLATE_DESTINATION_ID"
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="provision_meta_google_connectors.py",
-        description=__doc__.splitlines()[0] if __doc__ else None,
-    )
-    parser.add_argument("--env-file", help="read variables from this file (over the environment)")
+    parser = command_parser("provision_meta_google_connectors.py", __doc__)
     parser.add_argument(
         "--plan",
         action="store_true",

@@ -35,7 +35,7 @@ from airbyte_provisioning import logs
 from airbyte_provisioning.api import AirbyteAuthError, AirbyteClient, AirbyteConfigError
 from airbyte_provisioning.api.client import content_fingerprint
 from airbyte_provisioning.api.errors import AirbyteApiError, AirbyteNotFoundError
-from airbyte_provisioning.invocation import start
+from airbyte_provisioning.invocation import command_parser, start
 from airbyte_provisioning.output import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, emit_json
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -339,11 +339,7 @@ class Publisher:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="publish_custom_connectors.py",
-        description=__doc__.splitlines()[0] if __doc__ else None,
-    )
-    parser.add_argument("--env-file", help="read variables from this file (over the environment)")
+    parser = command_parser("publish_custom_connectors.py", __doc__)
     parser.add_argument(
         "--workspace-id",
         action="append",

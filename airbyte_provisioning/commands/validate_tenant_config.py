@@ -15,17 +15,13 @@ from datetime import datetime
 from typing import Any
 
 from airbyte_provisioning import logs
-from airbyte_provisioning.invocation import parse_now, start
+from airbyte_provisioning.invocation import command_parser, parse_now, start
 from airbyte_provisioning.output import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, emit_json
 from airbyte_provisioning.tenants import Problem, StackConfig, load_stack
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="validate_tenant_config.py",
-        description=__doc__.splitlines()[0] if __doc__ else None,
-    )
-    parser.add_argument("--env-file", help="read variables from this file (over the environment)")
+    parser = command_parser("validate_tenant_config.py", __doc__)
     parser.add_argument(
         "--offline",
         action="store_true",

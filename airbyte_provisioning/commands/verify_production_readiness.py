@@ -18,18 +18,14 @@ from typing import Any
 
 from airbyte_provisioning import logs
 from airbyte_provisioning.envfile import EnvFileError, read_env_file
-from airbyte_provisioning.invocation import parse_now, start
+from airbyte_provisioning.invocation import command_parser, parse_now, start
 from airbyte_provisioning.output import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, emit_json
 from airbyte_provisioning.readiness import REPO_ROOT, check_readiness
 from airbyte_provisioning.tenants import load_stack
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="verify_production_readiness.py",
-        description=__doc__.splitlines()[0] if __doc__ else None,
-    )
-    parser.add_argument("--env-file", help="read variables from this file (over the environment)")
+    parser = command_parser("verify_production_readiness.py", __doc__)
     parser.add_argument(
         "--example-file",
         default=str(REPO_ROOT / "env.example"),
