@@ -55,7 +55,8 @@ def sdm_executable() -> str:
     raise LocalSyncError("source-declarative-manifest is not installed: run `make install` first")
 
 
-def _command(connector: Path, verb: str, config: Path, extra: list[str]) -> list[str]:
+def sdm_command(connector: Path, verb: str, config: Path, extra: list[str]) -> list[str]:
+    """``source-declarative-manifest <verb>`` for a connector folder of this repository."""
     command = [
         sdm_executable(),
         verb,
@@ -69,7 +70,7 @@ def _command(connector: Path, verb: str, config: Path, extra: list[str]) -> list
     return command + extra
 
 
-def _environment() -> dict[str, str]:
+def sdm_environment() -> dict[str, str]:
     env = dict(os.environ)
     # the bundled components.py is this repository's own code
     env["AIRBYTE_ENABLE_UNSAFE_CODE"] = "true"
@@ -83,7 +84,7 @@ def iter_messages(command: list[str], stderr: TextIO | None = None) -> Iterator[
         stdout=subprocess.PIPE,
         stderr=stderr or subprocess.DEVNULL,
         text=True,
-        env=_environment(),
+        env=sdm_environment(),
     )
     assert process.stdout is not None
     for line in process.stdout:
@@ -108,7 +109,7 @@ def _trace_error(message: Mapping[str, Any]) -> str | None:
 
 def discover(connector: Path, config: Path) -> list[dict[str, Any]]:
     errors: list[str] = []
-    for message in _checked(iter_messages(_command(connector, "discover", config, [])), errors):
+    for message in _checked(iter_messages(sdm_command(connector, "discover", config, [])), errors):
         if message.get("type") == "CATALOG":
             streams: list[dict[str, Any]] = message["catalog"]["streams"]
             return streams
@@ -260,7 +261,7 @@ def run_sync(
                 for name in counts:
                     files[name] = (scratch_dir / f"{name}.jsonl").open("w")
                 for message in _checked(
-                    iter_messages(_command(connector, "read", config_path, extra)), errors
+                    iter_messages(sdm_command(connector, "read", config_path, extra)), errors
                 ):
                     kind = message.get("type")
                     if kind == "RECORD":

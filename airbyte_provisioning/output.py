@@ -14,6 +14,18 @@ EXIT_PROBLEMS = 1
 EXIT_USAGE = 2
 
 
+def abort(
+    document: dict[str, Any], variable: str, message: str, secrets: Iterable[str], event: str
+) -> int:
+    """Finish a command that cannot go on: the reason, naming its variable, in its JSON answer."""
+    from airbyte_provisioning import logs
+
+    document.update(ok=False, problems=[{"variable": variable, "message": message}])
+    logs.log(40, event, reason=message)
+    emit_json(document, secrets)
+    return EXIT_PROBLEMS
+
+
 def emit_json(document: Any, secrets: Iterable[str] = (), stream: IO[str] | None = None) -> None:
     """Print ``document`` as indented JSON with every known secret scrubbed."""
     out = stream or sys.stdout

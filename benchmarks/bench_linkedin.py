@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import subprocess
-import sys
 import tempfile
 import time
 from collections import Counter
@@ -21,6 +19,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from airbyte_provisioning.local_sync import sdm_command, sdm_environment
 from sandboxes.base import serve
 from sandboxes.linkedin import (
     CREATIVE_PAGE_LIMIT,
@@ -105,15 +104,8 @@ def run() -> dict[str, Any]:
         config_path, catalog_path = Path(tmp, "config.json"), Path(tmp, "catalog.json")
         config_path.write_text(json.dumps(config))
         catalog_path.write_text(json.dumps(_catalog()))
-        command = [
-            str(Path(sys.executable).parent / "source-declarative-manifest"),
-            "read",
-            "--config", str(config_path),
-            "--catalog", str(catalog_path),
-            "--manifest-path", str(CONNECTOR_DIR / "manifest.yaml"),
-            "--components-path", str(CONNECTOR_DIR / "components.py"),
-        ]  # fmt: skip
-        env = {**os.environ, "AIRBYTE_ENABLE_UNSAFE_CODE": "true"}
+        command = sdm_command(CONNECTOR_DIR, "read", config_path, ["--catalog", str(catalog_path)])
+        env = sdm_environment()
         rows: Counter[tuple[str, str]] = Counter()
         per_stream: Counter[str] = Counter()
         errors: list[str] = []

@@ -35,7 +35,7 @@ from airbyte_provisioning.api import (
     normalize_base_url,
 )
 from airbyte_provisioning.invocation import command_parser, start
-from airbyte_provisioning.output import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, emit_json
+from airbyte_provisioning.output import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, abort, emit_json
 from airbyte_provisioning.reconcile.engine import (
     DEFAULT_CONCURRENCY,
     MAX_CONCURRENCY,
@@ -131,10 +131,7 @@ def make_client(env: Mapping[str, str], concurrency: int) -> AirbyteClient:
 
 
 def _failure(document: dict[str, Any], message: str, secrets: frozenset[str], variable: str) -> int:
-    document.update(ok=False, problems=[{"variable": variable, "message": message}])
-    logs.log(40, "bootstrap.aborted", reason=message)
-    emit_json(document, secrets)
-    return EXIT_PROBLEMS
+    return abort(document, variable, message, secrets, "bootstrap.aborted")
 
 
 def main(argv: list[str] | None = None) -> int:

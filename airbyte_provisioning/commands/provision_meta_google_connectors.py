@@ -36,7 +36,7 @@ from airbyte_provisioning.api import (
     AirbyteNotFoundError,
 )
 from airbyte_provisioning.invocation import command_parser, start
-from airbyte_provisioning.output import EXIT_OK, EXIT_PROBLEMS, emit_json
+from airbyte_provisioning.output import EXIT_OK, EXIT_PROBLEMS, abort, emit_json
 from airbyte_provisioning.reconcile.apply import Applier
 from airbyte_provisioning.reconcile.model import (
     PLATFORM_TEMPLATES,
@@ -197,10 +197,7 @@ def provision_provider(
 
 
 def _abort(document: JsonDict, variable: str, message: str, secrets: frozenset[str]) -> int:
-    document.update(ok=False, problems=[{"variable": variable, "message": message}])
-    logs.log(40, "provision.aborted", reason=message)
-    emit_json(document, secrets)
-    return EXIT_PROBLEMS
+    return abort(document, variable, message, secrets, "provision.aborted")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -5,9 +5,7 @@ sandbox's deterministic data model.
 """
 
 import json
-import os
 import subprocess
-import sys
 from collections import defaultdict
 from collections.abc import Iterator
 from datetime import date
@@ -17,6 +15,7 @@ from typing import Any
 import pytest
 import yaml
 
+from airbyte_provisioning.local_sync import sdm_command, sdm_environment
 from sandboxes.base import SandboxServer, serve
 from sandboxes.linkedin import (
     SANDBOX_CLIENT_ID,
@@ -50,19 +49,12 @@ def _run(
         CONNECTOR_DIR / "integration_tests/configured_catalog.json",
     )
     config_path.write_text(json.dumps(config))
-    command = [
-        str(Path(sys.executable).parent / "source-declarative-manifest"),
-        "read",
-        "--config", str(config_path),
-        "--catalog", str(catalog),
-        "--manifest-path", str(CONNECTOR_DIR / "manifest.yaml"),
-        "--components-path", str(CONNECTOR_DIR / "components.py"),
-    ]  # fmt: skip
+    command = sdm_command(CONNECTOR_DIR, "read", config_path, ["--catalog", str(catalog)])
     if state is not None:
         state_path = tmp_path / f"{name}_state.json"
         state_path.write_text(json.dumps(state))
         command += ["--state", str(state_path)]
-    env = {**os.environ, "AIRBYTE_ENABLE_UNSAFE_CODE": "true"}
+    env = sdm_environment()
     done = subprocess.run(
         command, capture_output=True, text=True, env=env, timeout=300, check=False
     )

@@ -5,19 +5,17 @@ a lost day or a wrong number fails the test.
 """
 
 import json
-import os
 import subprocess
-import sys
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
 
+from airbyte_provisioning.local_sync import sdm_command, sdm_environment
 from sandboxes.base import serve
 from sandboxes.tiktok import ad_day_counts, create_app, default_advertisers, expected_report_rows
 
 CONNECTOR = Path(__file__).resolve().parents[1]
-SDM = Path(sys.executable).parent / "source-declarative-manifest"
 NOW = datetime(2024, 2, 20, 12, tzinfo=UTC)
 TOKEN = "changeme-sandbox-access-token"
 STREAMS = {
@@ -49,20 +47,14 @@ def _catalog() -> dict:
 def _sdm(tmp_path: Path, command: str, config: dict, state: list | None = None) -> list[dict]:
     (tmp_path / "config.json").write_text(json.dumps(config))
     (tmp_path / "catalog.json").write_text(json.dumps(_catalog()))
-    args = [str(SDM), command, "--config", str(tmp_path / "config.json")]
-    if command == "read":
-        args += ["--catalog", str(tmp_path / "catalog.json")]
+    extra = ["--catalog", str(tmp_path / "catalog.json")] if command == "read" else []
     if state is not None:
         (tmp_path / "state.json").write_text(json.dumps(state))
-        args += ["--state", str(tmp_path / "state.json")]
-    args += [
-        "--manifest-path",
-        str(CONNECTOR / "manifest.yaml"),
-        "--components-path",
-        str(CONNECTOR / "components.py"),
-    ]
-    env = {**os.environ, "AIRBYTE_ENABLE_UNSAFE_CODE": "true"}
-    done = subprocess.run(args, capture_output=True, text=True, env=env, timeout=300, check=False)
+        extra += ["--state", str(tmp_path / "state.json")]
+    args = sdm_command(CONNECTOR, command, tmp_path / "config.json", extra)
+    done = subprocess.run(
+        args, capture_output=True, text=True, env=sdm_environment(), timeout=300, check=False
+    )
     assert TOKEN not in done.stdout and TOKEN not in done.stderr
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     return [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
