@@ -6,7 +6,7 @@ PYTHON ?= python3
 # a poetry on PATH wins; otherwise the one `make poetry` installs into $(PYTHON)
 POETRY ?= $(or $(shell command -v poetry 2>/dev/null),$(PYTHON) -m poetry)
 RUN := $(POETRY) run
-LIB := airbyte_provisioning sandboxes contract_checks benchmarks deploy/build_connector_image.py
+LIB := airbyte_provisioning sandboxes devtools benchmarks deploy/build_connector_image.py
 
 .PHONY: help poetry install lint fmt test demo sync image publish bench refresh-specs clean
 
@@ -34,7 +34,7 @@ test: install lint ## Install everything, lint, and run the whole offline test s
 	$(RUN) pytest -q
 
 demo: install ## The whole stack rehearsed locally on embedded defaults (sandboxes, connectors into DuckDB, provisioning)
-	$(RUN) python -m airbyte_provisioning.demo
+	$(RUN) python -m devtools.demo
 
 sync: install ## Run a connector into DuckDB keeping state: make sync CONNECTOR=tiktok-ads CONFIG=secrets/tiktok.json
 	@test -n "$(CONNECTOR)" -a -n "$(CONFIG)" || { echo "usage: make sync CONNECTOR=<linkedin-ads|tiktok-ads> CONFIG=<config.json> [DUCKDB=local.duckdb]"; exit 2; }

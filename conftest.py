@@ -135,7 +135,7 @@ def get_source(connector_dir: Path) -> Callable[..., Any]:
 @pytest.fixture
 def example_env() -> dict[str, str]:
     """The variables of ``env.example``: offline-valid, placeholders only."""
-    from airbyte_provisioning.envfile import read_env_file
+    from airbyte_provisioning.core.envfile import read_env_file
 
     return read_env_file(REPO_ROOT / "env.example")
 

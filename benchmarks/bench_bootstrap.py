@@ -27,11 +27,11 @@ from typing import Any
 from airbyte_provisioning.api import AirbyteClient
 from airbyte_provisioning.commands import bootstrap_connections
 from airbyte_provisioning.commands.provision_meta_google_connectors import provision_provider
-from airbyte_provisioning.envfile import read_env_file
+from airbyte_provisioning.core.envfile import read_env_file
+from airbyte_provisioning.model.tenants import load_stack
 from airbyte_provisioning.reconcile.engine import DEFAULT_CONCURRENCY
 from airbyte_provisioning.reconcile.observe import observe_workspace
-from airbyte_provisioning.source_templates import render_source
-from airbyte_provisioning.tenants import load_stack
+from airbyte_provisioning.templates.source_templates import render_source
 from sandboxes.airbyte import AirbyteSandboxApp, create_app
 from sandboxes.airbyte_catalogs import DATE, INTEGER, NUMBER, Definition, StreamDef
 from sandboxes.base import SandboxServer

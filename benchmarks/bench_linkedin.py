@@ -19,7 +19,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from airbyte_provisioning.local_sync import sdm_command, sdm_environment
+from airbyte_provisioning.connectors.local_sync import sdm_command, sdm_environment
 from sandboxes.base import serve
 from sandboxes.linkedin import (
     CREATIVE_PAGE_LIMIT,

@@ -1886,7 +1886,7 @@ def _default_config(stream: StreamDef, total: int) -> JsonDict:
 
 def _validate_cron(expression: str, zone: str, connection_id: str | None) -> None:
     """Quartz expression first, then the zone, as ``ConnectionScheduleHelper`` does."""
-    from airbyte_provisioning.cron import CronError, parse_quartz, validate_timezone
+    from airbyte_provisioning.model.cron import CronError, parse_quartz, validate_timezone
 
     try:
         parse_quartz(expression)
@@ -1986,7 +1986,7 @@ def main(argv: list[str] | None = None) -> int:
     ]
     env: dict[str, str] = {}
     if args.env_file:
-        from airbyte_provisioning.envfile import EnvFileError, read_env_file
+        from airbyte_provisioning.core.envfile import EnvFileError, read_env_file
 
         try:
             env = read_env_file(args.env_file)

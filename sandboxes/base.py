@@ -213,20 +213,21 @@ class SandboxServer:
 
 def serve_until_interrupted(server: SandboxServer, banner: str) -> int:
     """Start ``server``, print ``banner`` (flushed: compose and scripts wait for it), serve until
-    Ctrl-C or SIGTERM. The standalone entry point of every sandbox."""
+    Ctrl-C or SIGTERM. The standalone entry point of every sandbox.
+
+    A process-directed signal may be delivered to any thread that does not block it; one that
+    lands on the server thread would leave the main thread asleep forever. So both signals are
+    blocked before the server thread starts (threads inherit the mask) and the main thread takes
+    them synchronously with ``sigwait``.
+    """
     import signal
 
-    def stop(*_: object) -> None:
-        raise KeyboardInterrupt
-
-    signal.signal(signal.SIGTERM, stop)
+    stop_signals = {signal.SIGINT, signal.SIGTERM}
+    signal.pthread_sigmask(signal.SIG_BLOCK, stop_signals)
     server.start()
     print(banner, flush=True)
-    try:
-        while True:
-            time.sleep(3600)
-    except KeyboardInterrupt:
-        server.stop()
+    signal.sigwait(stop_signals)
+    server.stop()
     return 0
 
 

@@ -15,8 +15,13 @@ from concurrent.futures import ThreadPoolExecutor  # noqa: E402
 from pathlib import Path  # noqa: E402
 from typing import Any  # noqa: E402
 
-from airbyte_provisioning import spec_snapshots  # noqa: E402
-from airbyte_provisioning.output import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, emit_json  # noqa: E402
+from airbyte_provisioning.core.output import (  # noqa: E402
+    EXIT_OK,
+    EXIT_PROBLEMS,
+    EXIT_USAGE,
+    emit_json,
+)
+from airbyte_provisioning.templates import spec_snapshots  # noqa: E402
 
 
 def _refresh(

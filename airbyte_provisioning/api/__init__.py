@@ -22,7 +22,7 @@ from airbyte_provisioning.api.errors import (
     AirbyteServerError,
 )
 from airbyte_provisioning.api.retry import RetryPolicy
-from airbyte_provisioning.redact import AIRBYTE_MASK
+from airbyte_provisioning.core.redact import AIRBYTE_MASK
 
 __all__ = [
     "AIRBYTE_MASK",

@@ -35,7 +35,6 @@ from urllib.parse import urlsplit
 
 import requests
 
-from airbyte_provisioning import logs
 from airbyte_provisioning.api.auth import Auth, ClientCredentialsAuth, HeaderAuth, NoAuth
 from airbyte_provisioning.api.errors import (
     AirbyteApiError,
@@ -45,7 +44,8 @@ from airbyte_provisioning.api.errors import (
     error_for_status,
 )
 from airbyte_provisioning.api.retry import RetryPolicy, parse_retry_after
-from airbyte_provisioning.redact import is_secret_key, redact_text, redact_value
+from airbyte_provisioning.core import logs
+from airbyte_provisioning.core.redact import is_secret_key, redact_text, redact_value
 
 JsonDict = dict[str, Any]
 

@@ -8,7 +8,7 @@ Airbyte schedule. Reads are bounded: one ``connections/list`` per workspace and 
 ``jobs/list`` page (newest first) per connection.
 
 States: healthy, stale, sync_failed, empty, inactive, plus missing (a managed connection not
-found) and unknown (its jobs could not be read); see :mod:`airbyte_provisioning.health`.
+found) and unknown (its jobs could not be read); see :mod:`airbyte_provisioning.checks.health`.
 Exit codes: 0 all healthy or inactive; 1 at least one connection unhealthy (or inactive in
 Airbyte while the tenant config wants it active: auto-disabled); 2 usage or configuration error.
 """
@@ -23,11 +23,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from airbyte_provisioning import logs
-from airbyte_provisioning import variables as V
 from airbyte_provisioning.api import AirbyteAuthError, AirbyteClient, AirbyteConfigError
 from airbyte_provisioning.api.errors import AirbyteError
-from airbyte_provisioning.health import (
+from airbyte_provisioning.checks.health import (
     DEFAULT_FAILURE_THRESHOLD,
     DEFAULT_GRACE_MINUTES,
     UNHEALTHY,
@@ -37,9 +35,17 @@ from airbyte_provisioning.health import (
     classify,
     summarize,
 )
-from airbyte_provisioning.invocation import command_parser, parse_now, start
-from airbyte_provisioning.output import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, emit_json
-from airbyte_provisioning.tenants import UUID_RE, Problem, Tenant, TenantConnection, load_stack
+from airbyte_provisioning.core import logs
+from airbyte_provisioning.core.invocation import command_parser, parse_now, start
+from airbyte_provisioning.core.output import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, emit_json
+from airbyte_provisioning.model import variables as V
+from airbyte_provisioning.model.tenants import (
+    UUID_RE,
+    Problem,
+    Tenant,
+    TenantConnection,
+    load_stack,
+)
 
 ENV_GRACE = "AIRBYTE_HEALTH_SLA_GRACE_MINUTES"
 ENV_EXPECT_ROWS = "AIRBYTE_HEALTH_EXPECT_ROWS"

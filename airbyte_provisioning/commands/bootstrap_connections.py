@@ -27,15 +27,16 @@ from typing import Any
 
 import requests
 
-from airbyte_provisioning import logs
 from airbyte_provisioning.api import (
     AirbyteClient,
     AirbyteConfigError,
     AirbyteError,
     normalize_base_url,
 )
-from airbyte_provisioning.invocation import command_parser, start
-from airbyte_provisioning.output import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, abort, emit_json
+from airbyte_provisioning.core import logs
+from airbyte_provisioning.core.invocation import command_parser, start
+from airbyte_provisioning.core.output import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, abort, emit_json
+from airbyte_provisioning.model.tenants import load_stack
 from airbyte_provisioning.reconcile.engine import (
     DEFAULT_CONCURRENCY,
     MAX_CONCURRENCY,
@@ -46,7 +47,6 @@ from airbyte_provisioning.reconcile.engine import (
 from airbyte_provisioning.reconcile.observe import read_templates
 from airbyte_provisioning.reconcile.plan import Plan, UnitPlan
 from airbyte_provisioning.reconcile.render import render_tenants
-from airbyte_provisioning.tenants import load_stack
 
 COMMAND = "bootstrap_connections"
 ENV_CONCURRENCY = "AIRBYTE_BOOTSTRAP_CONCURRENCY"

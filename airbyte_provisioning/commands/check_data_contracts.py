@@ -10,10 +10,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from airbyte_provisioning.output import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, emit_json
-from contract_checks.checker import ALL_RULES, run_checks
-
-REPO_ROOT = Path(__file__).resolve().parents[2]
+from airbyte_provisioning.checks.contracts.checker import ALL_RULES, run_checks
+from airbyte_provisioning.core.output import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, emit_json
+from airbyte_provisioning.core.paths import REPO_ROOT
 
 
 def _parser() -> argparse.ArgumentParser:

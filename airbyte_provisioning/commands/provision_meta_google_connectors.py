@@ -26,8 +26,6 @@ from collections.abc import Mapping, MutableSet
 from datetime import UTC, datetime
 from typing import Any
 
-from airbyte_provisioning import logs
-from airbyte_provisioning import variables as V
 from airbyte_provisioning.api import (
     AirbyteApiError,
     AirbyteClient,
@@ -35,8 +33,11 @@ from airbyte_provisioning.api import (
     AirbyteError,
     AirbyteNotFoundError,
 )
-from airbyte_provisioning.invocation import command_parser, start
-from airbyte_provisioning.output import EXIT_OK, EXIT_PROBLEMS, abort, emit_json
+from airbyte_provisioning.core import logs
+from airbyte_provisioning.core.invocation import command_parser, start
+from airbyte_provisioning.core.output import EXIT_OK, EXIT_PROBLEMS, abort, emit_json
+from airbyte_provisioning.model import variables as V
+from airbyte_provisioning.model.tenants import StackConfig, load_stack
 from airbyte_provisioning.reconcile.apply import Applier
 from airbyte_provisioning.reconcile.model import (
     PLATFORM_TEMPLATES,
@@ -54,8 +55,11 @@ from airbyte_provisioning.reconcile.render import (
     template_connection,
     template_schedule,
 )
-from airbyte_provisioning.source_templates import RenderError, TemplateError, render_source
-from airbyte_provisioning.tenants import StackConfig, load_stack
+from airbyte_provisioning.templates.source_templates import (
+    RenderError,
+    TemplateError,
+    render_source,
+)
 
 COMMAND = "provision_meta_google_connectors"
 PROVIDERS = ("META", "GOOGLE_ADS")

@@ -31,14 +31,14 @@ from typing import Any
 
 import yaml
 
-from airbyte_provisioning import logs
 from airbyte_provisioning.api import AirbyteAuthError, AirbyteClient, AirbyteConfigError
 from airbyte_provisioning.api.client import content_fingerprint
 from airbyte_provisioning.api.errors import AirbyteApiError, AirbyteNotFoundError
-from airbyte_provisioning.invocation import command_parser, start
-from airbyte_provisioning.output import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, emit_json
+from airbyte_provisioning.core import logs
+from airbyte_provisioning.core.invocation import command_parser, start
+from airbyte_provisioning.core.output import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, emit_json
+from airbyte_provisioning.core.paths import REPO_ROOT
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
 CONNECTORS_DIR = REPO_ROOT / "connectors"
 MARKER_PREFIX = "airbyte-tenant-stack"
 # the variables an operator persists after a publish (read back by nobody else automatically)

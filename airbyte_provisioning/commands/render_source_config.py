@@ -15,10 +15,10 @@ import os
 from pathlib import Path
 from typing import Any
 
-from airbyte_provisioning import source_templates
-from airbyte_provisioning.envfile import EnvFileError, load_environment
-from airbyte_provisioning.output import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, emit_json
-from airbyte_provisioning.redact import secret_values
+from airbyte_provisioning.core.envfile import EnvFileError, load_environment
+from airbyte_provisioning.core.output import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, emit_json
+from airbyte_provisioning.core.redact import secret_values
+from airbyte_provisioning.templates import source_templates
 
 
 def _parser() -> argparse.ArgumentParser:

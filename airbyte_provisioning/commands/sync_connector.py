@@ -12,8 +12,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from airbyte_provisioning.local_sync import LocalSyncError, run_sync
-from airbyte_provisioning.output import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, emit_json
+from airbyte_provisioning.connectors.local_sync import LocalSyncError, run_sync
+from airbyte_provisioning.core.output import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, emit_json
 
 
 def build_parser() -> argparse.ArgumentParser:

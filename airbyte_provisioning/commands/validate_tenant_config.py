@@ -14,10 +14,10 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from airbyte_provisioning import logs
-from airbyte_provisioning.invocation import command_parser, parse_now, start
-from airbyte_provisioning.output import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, emit_json
-from airbyte_provisioning.tenants import Problem, StackConfig, load_stack
+from airbyte_provisioning.core import logs
+from airbyte_provisioning.core.invocation import command_parser, parse_now, start
+from airbyte_provisioning.core.output import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, emit_json
+from airbyte_provisioning.model.tenants import Problem, StackConfig, load_stack
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -87,7 +87,7 @@ def summarize(stack: StackConfig, now: datetime) -> dict[str, Any]:
 def online_problems(stack: StackConfig, env: Mapping[str, str]) -> list[Problem]:
     """Existence checks against Airbyte (added with the API client)."""
     try:
-        from airbyte_provisioning.online_checks import check_resources_exist
+        from airbyte_provisioning.checks.online import check_resources_exist
     except ModuleNotFoundError:
         return [
             Problem(

@@ -16,12 +16,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from airbyte_provisioning import logs
-from airbyte_provisioning.envfile import EnvFileError, read_env_file
-from airbyte_provisioning.invocation import command_parser, parse_now, start
-from airbyte_provisioning.output import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, emit_json
-from airbyte_provisioning.readiness import REPO_ROOT, check_readiness
-from airbyte_provisioning.tenants import load_stack
+from airbyte_provisioning.checks.readiness import REPO_ROOT, check_readiness
+from airbyte_provisioning.core import logs
+from airbyte_provisioning.core.envfile import EnvFileError, read_env_file
+from airbyte_provisioning.core.invocation import command_parser, parse_now, start
+from airbyte_provisioning.core.output import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, emit_json
+from airbyte_provisioning.model.tenants import load_stack
 
 
 def build_parser() -> argparse.ArgumentParser:

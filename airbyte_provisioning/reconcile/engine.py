@@ -13,8 +13,8 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
-from airbyte_provisioning import logs
 from airbyte_provisioning.api import AirbyteClient, AirbyteError
+from airbyte_provisioning.core import logs
 from airbyte_provisioning.reconcile.apply import Applier, Outcome
 from airbyte_provisioning.reconcile.model import DesiredUnit, JsonDict, Observed
 from airbyte_provisioning.reconcile.observe import observe_workspace

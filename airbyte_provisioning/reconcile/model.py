@@ -22,7 +22,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from airbyte_provisioning.redact import AIRBYTE_MASK, fingerprint
+from airbyte_provisioning.core.redact import AIRBYTE_MASK, fingerprint
 
 JsonDict = dict[str, Any]
 Path_ = tuple[str | int, ...]

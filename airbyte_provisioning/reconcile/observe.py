@@ -12,8 +12,9 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Mapping
 from typing import Any
 
-from airbyte_provisioning import variables as V
 from airbyte_provisioning.api import AirbyteClient, AirbyteNotFoundError
+from airbyte_provisioning.model import variables as V
+from airbyte_provisioning.model.tenants import StackConfig
 from airbyte_provisioning.reconcile.model import (
     PLATFORM_TEMPLATES,
     JsonDict,
@@ -22,8 +23,7 @@ from airbyte_provisioning.reconcile.model import (
     platform_of_source_name,
     tag_names,
 )
-from airbyte_provisioning.source_templates import TemplateError, load_template
-from airbyte_provisioning.tenants import StackConfig
+from airbyte_provisioning.templates.source_templates import TemplateError, load_template
 
 SOURCE_PAGE_SIZE = 100
 

@@ -16,6 +16,7 @@ from collections.abc import Mapping, MutableSet
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from airbyte_provisioning.core.redact import AIRBYTE_MASK
 from airbyte_provisioning.reconcile.model import (
     FINGERPRINT_KEY,
     STATE_FIELDS,
@@ -31,7 +32,6 @@ from airbyte_provisioning.reconcile.model import (
     operation_specs,
     tag_names,
 )
-from airbyte_provisioning.redact import AIRBYTE_MASK
 
 PLAN_FORMAT = 1
 PENDING = ("create", "update", "adopt")

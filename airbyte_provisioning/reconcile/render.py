@@ -21,8 +21,10 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from airbyte_provisioning import variables as V
-from airbyte_provisioning.cron import CronError, to_quartz
+from airbyte_provisioning.model import variables as V
+from airbyte_provisioning.model.cron import CronError, to_quartz
+from airbyte_provisioning.model.schedules import Schedule
+from airbyte_provisioning.model.tenants import StackConfig, Tenant, TenantConnection
 from airbyte_provisioning.reconcile.model import (
     PLATFORM_TEMPLATES,
     TEMPLATE_OWNER,
@@ -34,15 +36,13 @@ from airbyte_provisioning.reconcile.model import (
     TemplateSnapshot,
     source_name,
 )
-from airbyte_provisioning.schedules import Schedule
-from airbyte_provisioning.source_templates import (
+from airbyte_provisioning.templates.source_templates import (
     RenderedSource,
     RenderError,
     StreamSelection,
     TemplateError,
     render_source,
 )
-from airbyte_provisioning.tenants import StackConfig, Tenant, TenantConnection
 
 # the variable that names a tenant's account on each platform (quoted in problems)
 ACCOUNT_VARIABLES = {

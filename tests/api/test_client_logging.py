@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from airbyte_provisioning import logs
 from airbyte_provisioning.api import AirbyteClient, AirbyteInvalidInputError, ClientCredentialsAuth
+from airbyte_provisioning.core import logs
 from sandboxes.airbyte import DEFAULT_WORKSPACE_ID, AirbyteSandboxApp
 from sandboxes.airbyte_catalogs import GOOGLE_ADS_ID
 

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from airbyte_provisioning.api import RetryPolicy
-from airbyte_provisioning.envfile import read_env_file
+from airbyte_provisioning.core.envfile import read_env_file
 from sandboxes.airbyte import create_app, seed_from_env
 
 from .world import REPO, TEMPLATE_IDS, World, canary_token

@@ -3,9 +3,9 @@ connection must exist in Airbyte."""
 
 from __future__ import annotations
 
+from airbyte_provisioning.checks.online import check_resources_exist
 from airbyte_provisioning.commands import validate_tenant_config
-from airbyte_provisioning.online_checks import check_resources_exist
-from airbyte_provisioning.tenants import load_stack
+from airbyte_provisioning.model.tenants import load_stack
 
 from .world import GLOBEX_DESTINATION, GLOBEX_WORKSPACE, World
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from airbyte_provisioning.envfile import read_env_file
+from airbyte_provisioning.core.envfile import read_env_file
 from sandboxes.base import BIND_HOST_VARIABLE, SandboxApp, SandboxServer
 
 REPO = Path(__file__).resolve().parents[2]

@@ -6,6 +6,7 @@ import copy
 import json
 from typing import Any
 
+from airbyte_provisioning.core.redact import AIRBYTE_MASK
 from airbyte_provisioning.reconcile.model import (
     FINGERPRINT_KEY,
     DesiredConnection,
@@ -15,7 +16,6 @@ from airbyte_provisioning.reconcile.model import (
     SourceRef,
 )
 from airbyte_provisioning.reconcile.plan import Plan, plan_unit
-from airbyte_provisioning.redact import AIRBYTE_MASK
 
 WS = "00000000-0000-4000-8000-0000000000a1"
 DEST = "00000000-0000-4000-8000-0000000000d1"

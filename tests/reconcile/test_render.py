@@ -5,16 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from airbyte_provisioning.envfile import read_env_file
+from airbyte_provisioning.core.envfile import read_env_file
+from airbyte_provisioning.core.redact import AIRBYTE_MASK
+from airbyte_provisioning.model.tenants import load_stack
 from airbyte_provisioning.reconcile.model import FINGERPRINT_KEY, TemplateSnapshot
 from airbyte_provisioning.reconcile.render import (
     render_tenants,
     select_streams,
     template_schedule,
 )
-from airbyte_provisioning.redact import AIRBYTE_MASK
-from airbyte_provisioning.source_templates import StreamSelection
-from airbyte_provisioning.tenants import load_stack
+from airbyte_provisioning.templates.source_templates import StreamSelection
 
 REPO = Path(__file__).resolve().parents[2]
 TEMPLATE_WS = "00000000-0000-4000-8000-00000000a001"

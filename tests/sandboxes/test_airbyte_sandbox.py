@@ -620,7 +620,7 @@ def test_standalone_runner_rejects_a_malformed_destination_seed() -> None:
 
 
 def test_env_file_seeding_creates_the_named_workspaces_and_destinations() -> None:
-    from airbyte_provisioning.envfile import read_env_file
+    from airbyte_provisioning.core.envfile import read_env_file
     from sandboxes.airbyte import seed_from_env
 
     env = read_env_file(Path(__file__).resolve().parents[2] / "env.example")

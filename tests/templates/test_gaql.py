@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from airbyte_provisioning import gaql
+from airbyte_provisioning.templates import gaql
 
 PROBE = (
     Path(__file__).resolve().parents[3]

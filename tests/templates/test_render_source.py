@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from airbyte_provisioning import source_templates as st
-from airbyte_provisioning.envfile import read_env_file
+from airbyte_provisioning.core.envfile import read_env_file
+from airbyte_provisioning.templates import source_templates as st
 
 REPO = Path(__file__).resolve().parents[2]
 ENV = read_env_file(REPO / "env.example")

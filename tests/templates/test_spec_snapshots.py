@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from airbyte_provisioning import spec_snapshots
+from airbyte_provisioning.templates import spec_snapshots
 
 REFERENCE = Path(__file__).resolve().parents[3] / "shared/ref/upstream-specs"
 PINS = spec_snapshots.load_pins()

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 import yaml
 
-from airbyte_provisioning.local_sync import sdm_command, sdm_environment
+from airbyte_provisioning.connectors.local_sync import sdm_command, sdm_environment
 from sandboxes.base import SandboxServer, serve
 from sandboxes.linkedin import (
     SANDBOX_CLIENT_ID,

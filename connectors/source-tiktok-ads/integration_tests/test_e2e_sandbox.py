@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from airbyte_provisioning.local_sync import sdm_command, sdm_environment
+from airbyte_provisioning.connectors.local_sync import sdm_command, sdm_environment
 from sandboxes.base import serve
 from sandboxes.tiktok import ad_day_counts, create_app, default_advertisers, expected_report_rows
 

@@ -1,0 +1,16 @@
+"""Where the repository's own files are, for the commands that read them from a source checkout.
+
+The commands that read connector folders, templates, contracts or ``env.example`` run from a clone
+of this repository (``make``, ``scripts/``, ``airbyte-stack`` installed in its ``.venv``); this is
+the one place that knows how to find its root.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+# airbyte_provisioning/core/paths.py -> the repository root, two packages up
+REPO_ROOT = Path(__file__).resolve().parents[2]
+CONNECTORS_DIR = REPO_ROOT / "connectors"
+TEMPLATES_DIR = REPO_ROOT / "templates"
+ENV_EXAMPLE = REPO_ROOT / "env.example"

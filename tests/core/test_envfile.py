@@ -1,0 +1,56 @@
+"""Env files parse the way docker compose and bash agree on."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from airbyte_provisioning.core.envfile import EnvFileError, load_environment, parse_env_lines
+
+
+def parse(text: str) -> dict[str, str]:
+    return {e.name: e.value for e in parse_env_lines(text)}
+
+
+@pytest.mark.parametrize(
+    ("line", "value"),
+    [
+        ("A=plain", "plain"),
+        ("A=", ""),
+        ('A="0 6-22 * * *"', "0 6-22 * * *"),
+        ("A='single $quoted'", "single $quoted"),
+        ('A="with \\"escape\\""', 'with "escape"'),
+        ("export A=exported", "exported"),
+        ("A=value # trailing comment", "value"),
+        ("A=url#fragment", "url#fragment"),
+        ('A="quoted" # comment', "quoted"),
+        ("  A = spaced  ", "spaced"),
+    ],
+)
+def test_values(line: str, value: str) -> None:
+    assert parse(line) == {"A": value}
+
+
+def test_comments_and_blank_lines_are_skipped() -> None:
+    assert parse("# comment\n\nB=1\n") == {"B": "1"}
+
+
+@pytest.mark.parametrize("text", ["not an assignment", 'A="unterminated', 'A="x" junk', "1A=x"])
+def test_malformed_lines_name_the_line(text: str) -> None:
+    with pytest.raises(EnvFileError, match=r"<env>:1"):
+        parse_env_lines(text)
+
+
+def test_file_overrides_process_environment(tmp_path: Path) -> None:
+    path = tmp_path / ".env"
+    path.write_text("A=from-file\n")
+    assert load_environment(path, base={"A": "from-env", "B": "kept"}) == {
+        "A": "from-file",
+        "B": "kept",
+    }
+
+
+def test_missing_file_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(EnvFileError, match="cannot read env file"):
+        load_environment(tmp_path / "missing.env", base={})
