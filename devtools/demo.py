@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import io
 import json
 import shutil
@@ -31,7 +32,7 @@ from typing import Any
 
 from airbyte_provisioning.connectors.local_sync import LocalSyncError, run_sync
 from airbyte_provisioning.core.envfile import read_env_file
-from airbyte_provisioning.core.paths import REPO_ROOT
+from airbyte_provisioning.core.paths import ENV_EXAMPLE, REPO_ROOT
 
 TEMPLATE_ID_NAMES = (
     "AIRBYTE_TEMPLATE_META_METRICS_CONNECTION_ID",
@@ -157,7 +158,7 @@ def _connector_configs(workdir: Path, urls: dict[str, str]) -> dict[str, Path]:
 
 def _stack_env(workdir: Path, airbyte_url: str) -> dict[str, str]:
     """env.example as an operator would fill it for the sandbox."""
-    env = read_env_file(REPO_ROOT / "env.example")
+    env = read_env_file(ENV_EXAMPLE)
     for name in TEMPLATE_ID_NAMES:
         env.pop(name, None)
     env.update(
@@ -178,149 +179,161 @@ def _write_env(path: Path, env: dict[str, str]) -> Path:
     return path
 
 
-def rehearse(run: Rehearsal, duckdb_path: Path) -> None:
-    from airbyte_provisioning.commands import (
-        airbyte_health_check,
-        bootstrap_connections,
-        check_data_contracts,
-        provision_meta_google_connectors,
-        publish_custom_connectors,
-        validate_tenant_config,
-    )
+class Stages:
+    """The rehearsal's steps, in order; each returns its one-line detail and its data.
 
-    workdir = run.workdir
-    state_dir = workdir / "state"
+    One method per step keeps each step readable on its own; the shared pieces (the running
+    sandboxes, the operator's environment file, the connector configs) are attributes.
+    """
 
-    def offline() -> tuple[str, dict[str, Any]]:
-        doc = run.command(
-            validate_tenant_config, "validate-offline", REPO_ROOT / "env.example", "--offline"
-        )
+    CONNECTORS = ("tiktok-ads", "linkedin-ads")
+
+    def __init__(self, run: Rehearsal, duckdb_path: Path, started: dict[str, Any]) -> None:
+        self.run = run
+        self.workdir = run.workdir
+        self.state_dir = run.workdir / "state"
+        self.duckdb_path = duckdb_path
+        self.started = started
+        self.urls = {name: server.url for name, server in started["servers"].items()}
+        self.configs = _connector_configs(self.workdir, self.urls)
+        self.env = _stack_env(self.workdir, self.urls["airbyte"])
+        self.env_file = self.workdir / "stack.env"
+
+    def _expect_success(self, name: str, doc: dict[str, Any]) -> dict[str, Any]:
         if doc["_exit_code"] != 0:
-            raise DemoFailed(f"env.example is not valid (see {workdir}/validate-offline.json)")
-        metrics = doc["tenants"][0]["schedules"]["METRICS"]
-        return (
-            f"{doc['summary']['tenants']} tenants, {doc['summary']['connections']} connections; "
-            f"METRICS {metrics['written_as']!r} -> Quartz {metrics['quartz']!r}",
-            {},
-        )
+            raise DemoFailed(f"{name} exited {doc['_exit_code']} (see {self.workdir}/{name}.json)")
+        return doc
 
-    run.step("validate env.example offline", offline)
-    with sandboxes() as started:
-        servers = started["servers"]
-        urls = {name: server.url for name, server in servers.items()}
-        run.say("sandboxes: " + ", ".join(f"{n} {u}" for n, u in urls.items()))
-        configs = _connector_configs(workdir, urls)
+    def sync(self, connector: str) -> tuple[str, dict[str, Any]]:
+        result = run_sync(
+            connector, self.configs[connector], self.duckdb_path, self.state_dir
+        ).as_dict()
+        started_from = "from saved state" if result["started_from_state"] else "from start_date"
+        return f"{result['records']} records {started_from}", result
 
-        for connector in ("tiktok-ads", "linkedin-ads"):
-            for label in ("full refresh", "incremental from state"):
+    def contracts(self) -> tuple[str, dict[str, Any]]:
+        from airbyte_provisioning.commands import check_data_contracts
 
-                def sync(connector: str = connector) -> tuple[str, dict[str, Any]]:
-                    result = run_sync(
-                        connector, configs[connector], duckdb_path, state_dir
-                    ).as_dict()
-                    started_from = (
-                        "from saved state" if result["started_from_state"] else "from start_date"
-                    )
-                    return f"{result['records']} records {started_from}", result
+        findings: list[Any] = []
+        for connector in self.CONNECTORS:
+            records = self.state_dir / f"source-{connector}.{connector}.config.records.jsonl"
+            doc = _contracts(self.run, check_data_contracts, connector, records)
+            findings += doc.get("findings", [])
+        if findings:
+            raise DemoFailed(
+                f"{len(findings)} contract findings (see {self.workdir}/contracts-*.json)"
+            )
+        return f"records of {len(self.CONNECTORS)} connectors match their contracts", {
+            "findings": 0
+        }
 
-                run.step(f"{connector}: {label}", sync)
-
-        def contracts() -> tuple[str, dict[str, Any]]:
-            checked = 0
-            findings: list[Any] = []
-            for connector in ("tiktok-ads", "linkedin-ads"):
-                records = state_dir / f"source-{connector}.{connector}.config.records.jsonl"
-                doc = _contracts(run, check_data_contracts, connector, records)
-                checked += 1
-                findings += doc.get("findings", [])
-            if findings:
-                raise DemoFailed(
-                    f"{len(findings)} contract findings (see {workdir}/contracts-*.json)"
-                )
-            return f"records of {checked} connectors match their contracts", {"findings": 0}
-
-        run.step("data contracts on the synced records", contracts)
-
-        env = _stack_env(workdir, urls["airbyte"])
+    def seed_airbyte(self) -> None:
         from sandboxes.airbyte import seed_from_env
 
-        seed_from_env(started["airbyte_app"], env)
-        env_file = _write_env(workdir / "stack.env", env)
+        seed_from_env(self.started["airbyte_app"], self.env)
+        _write_env(self.env_file, self.env)
 
-        def publish() -> tuple[str, dict[str, Any]]:
-            doc = run.command(publish_custom_connectors, "publish", env_file)
-            if doc["_exit_code"] != 0:
-                raise DemoFailed(f"publish exited {doc['_exit_code']} (see {workdir}/publish.json)")
-            return "LinkedIn and TikTok published as declarative definitions", {}
+    def publish(self) -> tuple[str, dict[str, Any]]:
+        from airbyte_provisioning.commands import publish_custom_connectors
 
-        run.step("publish custom connectors", publish)
+        self._expect_success(
+            "publish", self.run.command(publish_custom_connectors, "publish", self.env_file)
+        )
+        return "LinkedIn and TikTok published as declarative definitions", {}
 
-        def provision() -> tuple[str, dict[str, Any]]:
-            doc = run.command(provision_meta_google_connectors, "provision", env_file)
-            if doc["_exit_code"] != 0:
-                raise DemoFailed(
-                    f"provision exited {doc['_exit_code']} (see {workdir}/provision.json)"
-                )
-            for line in doc.get("persist", []):
-                key, value = line.split("=", 1)
-                env[key] = value
-            _write_env(env_file, env)
-            return f"{len(doc.get('persist', []))} template connection ids to persist", {
-                "persist": doc.get("persist", [])
-            }
+    def provision(self) -> tuple[str, dict[str, Any]]:
+        from airbyte_provisioning.commands import provision_meta_google_connectors
 
-        run.step("provision template sources and connections", provision)
+        doc = self._expect_success(
+            "provision",
+            self.run.command(provision_meta_google_connectors, "provision", self.env_file),
+        )
+        persist = doc.get("persist", [])
+        for line in persist:
+            key, value = line.split("=", 1)
+            self.env[key] = value
+        _write_env(self.env_file, self.env)
+        return f"{len(persist)} template connection ids to persist", {"persist": persist}
 
-        def validate() -> tuple[str, dict[str, Any]]:
-            doc = run.command(validate_tenant_config, "validate", env_file)
-            if doc["_exit_code"] != 0:
-                raise DemoFailed(
-                    f"validate exited {doc['_exit_code']} (see {workdir}/validate.json)"
-                )
-            return f"{doc['summary']['tenants']} tenants valid ({doc['mode']})", {}
+    def validate(self) -> tuple[str, dict[str, Any]]:
+        from airbyte_provisioning.commands import validate_tenant_config
 
-        run.step("validate tenants against Airbyte", validate)
+        doc = self._expect_success(
+            "validate", self.run.command(validate_tenant_config, "validate", self.env_file)
+        )
+        return f"{doc['summary']['tenants']} tenants valid ({doc['mode']})", {}
 
-        def bootstrap(name: str, *argv: str) -> dict[str, Any]:
-            doc = run.command(bootstrap_connections, name, env_file, *argv)
-            if doc["_exit_code"] not in (0,):
-                raise DemoFailed(
-                    f"bootstrap {' '.join(argv)} exited {doc['_exit_code']} (see {workdir}/{name}.json)"
-                )
-            return doc
+    def _bootstrap(self, name: str, *argv: str) -> dict[str, Any]:
+        from airbyte_provisioning.commands import bootstrap_connections
 
-        def plan_first() -> tuple[str, dict[str, Any]]:
-            doc = bootstrap("bootstrap-plan", "--plan", "--plan-out", str(workdir / "plan.json"))
-            return _plan_counts(doc), {}
+        return self._expect_success(
+            name, self.run.command(bootstrap_connections, name, self.env_file, *argv)
+        )
 
-        def apply_plan() -> tuple[str, dict[str, Any]]:
-            doc = bootstrap("bootstrap-apply", "--apply-plan", str(workdir / "plan.json"))
-            return _plan_counts(doc), {}
+    def plan(self) -> tuple[str, dict[str, Any]]:
+        plan_file = str(self.workdir / "plan.json")
+        return _plan_counts(
+            self._bootstrap("bootstrap-plan", "--plan", "--plan-out", plan_file)
+        ), {}
 
-        def plan_again() -> tuple[str, dict[str, Any]]:
-            doc = bootstrap("bootstrap-replan", "--plan", "--detailed-exitcode")
-            counts = _action_counts(doc)
-            if any(n for a, n in counts.items() if a != "noop"):
-                raise DemoFailed(f"the plan after apply is not empty: {counts}")
-            return "plan is empty: " + _plan_counts(doc), {}
+    def apply_plan(self) -> tuple[str, dict[str, Any]]:
+        plan_file = str(self.workdir / "plan.json")
+        return _plan_counts(self._bootstrap("bootstrap-apply", "--apply-plan", plan_file)), {}
 
-        run.step("bootstrap: plan", plan_first)
-        run.step("bootstrap: apply the saved plan", apply_plan)
-        run.step("bootstrap: plan again", plan_again)
+    def plan_again(self) -> tuple[str, dict[str, Any]]:
+        doc = self._bootstrap("bootstrap-replan", "--plan", "--detailed-exitcode")
+        counts = _action_counts(doc)
+        if any(n for action, n in counts.items() if action != "noop"):
+            raise DemoFailed(f"the plan after apply is not empty: {counts}")
+        return "plan is empty: " + _plan_counts(doc), {}
 
-        def health() -> tuple[str, dict[str, Any]]:
-            with contextlib.redirect_stderr(io.StringIO()):
-                synced = _simulate_syncs(started["airbyte_app"], env)
-            doc = run.command(airbyte_health_check, "health", env_file)
-            summary = doc.get("summary", {})
-            states = {k: v for k, v in (summary.get("states") or summary).items() if v}
-            if doc["_exit_code"] != 0:
-                raise DemoFailed(
-                    f"health check exited {doc['_exit_code']}: {states} (see {workdir}/health.json)"
-                )
-            return f"{synced} simulated syncs; states {states}", {}
+    def health(self) -> tuple[str, dict[str, Any]]:
+        from airbyte_provisioning.commands import airbyte_health_check
 
-        run.step("health check after one sync per connection", health)
+        with contextlib.redirect_stderr(io.StringIO()):
+            synced = _simulate_syncs(self.started["airbyte_app"], self.env)
+        doc = self.run.command(airbyte_health_check, "health", self.env_file)
+        summary = doc.get("summary", {})
+        states = {k: v for k, v in (summary.get("states") or summary).items() if v}
+        if doc["_exit_code"] != 0:
+            raise DemoFailed(
+                f"health check exited {doc['_exit_code']}: {states} (see {self.workdir}/health.json)"
+            )
+        return f"{synced} simulated syncs; states {states}", {}
+
+
+def validate_offline(run: Rehearsal) -> tuple[str, dict[str, Any]]:
+    from airbyte_provisioning.commands import validate_tenant_config
+
+    doc = run.command(validate_tenant_config, "validate-offline", ENV_EXAMPLE, "--offline")
+    if doc["_exit_code"] != 0:
+        raise DemoFailed(f"env.example is not valid (see {run.workdir}/validate-offline.json)")
+    metrics = doc["tenants"][0]["schedules"]["METRICS"]
+    return (
+        f"{doc['summary']['tenants']} tenants, {doc['summary']['connections']} connections; "
+        f"METRICS {metrics['written_as']!r} -> Quartz {metrics['quartz']!r}",
+        {},
+    )
+
+
+def rehearse(run: Rehearsal, duckdb_path: Path) -> None:
+    """Every step in order; the first failure raises :class:`DemoFailed`."""
+    run.step("validate env.example offline", lambda: validate_offline(run))
+    with sandboxes() as started:
+        stages = Stages(run, duckdb_path, started)
+        run.say("sandboxes: " + ", ".join(f"{n} {u}" for n, u in stages.urls.items()))
+        for connector in Stages.CONNECTORS:
+            for label in ("full refresh", "incremental from state"):
+                run.step(f"{connector}: {label}", functools.partial(stages.sync, connector))
+        run.step("data contracts on the synced records", stages.contracts)
+        stages.seed_airbyte()
+        run.step("publish custom connectors", stages.publish)
+        run.step("provision template sources and connections", stages.provision)
+        run.step("validate tenants against Airbyte", stages.validate)
+        run.step("bootstrap: plan", stages.plan)
+        run.step("bootstrap: apply the saved plan", stages.apply_plan)
+        run.step("bootstrap: plan again", stages.plan_again)
+        run.step("health check after one sync per connection", stages.health)
 
 
 def _contracts(run: Rehearsal, module: ModuleType, connector: str, records: Path) -> dict[str, Any]:
@@ -376,24 +389,93 @@ def render_summary(run: Rehearsal, duckdb_path: Path) -> str:
     return "\n".join(lines)
 
 
-def main(argv: list[str] | None = None) -> int:
+# written into every work folder the demo makes: only a folder carrying it is ever emptied
+OWNER_MARK = ".made-by-make-demo"
+
+
+class UnsafeWorkdir(ValueError):
+    """The requested outputs would overwrite something the demo did not create."""
+
+
+def prepare_workdir(workdir: Path) -> None:
+    """An empty work folder the demo owns: made here, or emptied because it carries our mark.
+
+    A folder that exists with other contents is refused, never deleted.
+    """
+    if workdir.exists() and not workdir.is_dir():
+        raise UnsafeWorkdir(f"--workdir {workdir} is a file; name a folder (it is created)")
+    if workdir.is_dir() and any(workdir.iterdir()):
+        if not (workdir / OWNER_MARK).is_file():
+            raise UnsafeWorkdir(
+                f"--workdir {workdir} is not empty and was not made by the demo; "
+                "name a new or empty folder (the demo never deletes what it did not create)"
+            )
+        for entry in workdir.iterdir():
+            if entry.is_dir() and not entry.is_symlink():
+                shutil.rmtree(entry)
+            else:
+                entry.unlink()
+    workdir.mkdir(parents=True, exist_ok=True)
+    (workdir / OWNER_MARK).write_text("outputs of `make demo`; the next run empties this folder\n")
+
+
+def prepare_duckdb(duckdb_path: Path, workdir: Path) -> None:
+    """The DuckDB file starts empty; an existing file outside the work folder is refused."""
+    if not duckdb_path.parent.is_dir():
+        raise UnsafeWorkdir(
+            f"--duckdb {duckdb_path}: the folder {duckdb_path.parent} does not exist; create it "
+            "or leave --duckdb out (default: <workdir>/demo.duckdb)"
+        )
+    if duckdb_path.exists() and workdir not in duckdb_path.parents:
+        raise UnsafeWorkdir(
+            f"--duckdb {duckdb_path} already exists and the demo did not create it; name a new "
+            "file (the demo starts from an empty database and never deletes what it did not create)"
+        )
+    duckdb_path.unlink(missing_ok=True)
+
+
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="make demo", description=__doc__.splitlines()[0] if __doc__ else None
     )
     parser.add_argument(
-        "--workdir", type=Path, default=REPO_ROOT / ".demo", help="outputs (default: .demo/)"
+        "--workdir",
+        type=Path,
+        default=REPO_ROOT / ".demo",
+        help="outputs (default: .demo/); must be new, empty, or made by an earlier demo",
     )
     parser.add_argument(
         "--duckdb", type=Path, default=None, help="DuckDB file (default: <workdir>/demo.duckdb)"
     )
     parser.add_argument("--json", action="store_true", help="print the summary as JSON")
-    args = parser.parse_args(argv)
+    return parser
+
+
+def _report(args: argparse.Namespace, run: Rehearsal, duckdb_path: Path, ok: bool) -> None:
+    if args.json:
+        document = {
+            "ok": ok,
+            "duckdb": str(duckdb_path),
+            "workdir": str(run.workdir),
+            "steps": [s.__dict__ for s in run.steps],
+        }
+        print(json.dumps(document, indent=2, default=str))
+    else:
+        print(render_summary(run, duckdb_path) if run.steps else "the rehearsal did not start")
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
     workdir: Path = args.workdir.resolve()
-    if workdir.exists():
-        shutil.rmtree(workdir)
-    workdir.mkdir(parents=True)
     duckdb_path = (args.duckdb or workdir / "demo.duckdb").resolve()
-    duckdb_path.unlink(missing_ok=True)
+    try:
+        prepare_workdir(workdir)
+        prepare_duckdb(duckdb_path, workdir)
+    except UnsafeWorkdir as exc:
+        print(f"[demo] {exc}", file=sys.stderr)
+        if args.json:
+            print(json.dumps({"ok": False, "problems": [{"message": str(exc)}]}, indent=2))
+        return 2
     run = Rehearsal(workdir, sys.stderr)
     ok = True
     try:
@@ -401,21 +483,7 @@ def main(argv: list[str] | None = None) -> int:
     except DemoFailed as exc:
         ok = False
         run.say(str(exc))
-    if args.json:
-        print(
-            json.dumps(
-                {
-                    "ok": ok,
-                    "duckdb": str(duckdb_path),
-                    "workdir": str(workdir),
-                    "steps": [s.__dict__ for s in run.steps],
-                },
-                indent=2,
-                default=str,
-            )
-        )
-    else:
-        print(render_summary(run, duckdb_path) if run.steps else "the rehearsal did not start")
+    _report(args, run, duckdb_path, ok)
     return 0 if ok else 1
 
 

@@ -32,3 +32,50 @@ def test_the_rehearsal_succeeds_and_leaves_duckdb_and_step_outputs(
         assert {"ads_reports_daily", "ad_analytics_by_campaign"} <= tables
     for name in ("provision", "validate", "bootstrap-plan", "bootstrap-replan", "health"):
         assert json.loads((workdir / f"{name}.json").read_text())
+
+
+def test_a_non_empty_workdir_the_demo_did_not_make_is_refused_and_kept(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    workdir = tmp_path / "mine"
+    workdir.mkdir()
+    (workdir / "thesis.txt").write_text("years of work")
+    assert demo.main(["--workdir", str(workdir), "--json"]) == 2
+    captured = capsys.readouterr()
+    assert json.loads(captured.out)["ok"] is False
+    assert "--workdir" in captured.err and "not made by the demo" in captured.err
+    assert (workdir / "thesis.txt").read_text() == "years of work"
+
+
+def test_a_workdir_the_demo_made_is_emptied_for_the_next_run(tmp_path: Path) -> None:
+    workdir = tmp_path / "demo"
+    demo.prepare_workdir(workdir)
+    (workdir / "state").mkdir()
+    (workdir / "state" / "old.json").write_text("{}")
+    demo.prepare_workdir(workdir)
+    assert sorted(p.name for p in workdir.iterdir()) == [demo.OWNER_MARK]
+
+
+def test_a_workdir_that_is_a_file_is_refused(tmp_path: Path) -> None:
+    target = tmp_path / "file"
+    target.write_text("x")
+    with pytest.raises(demo.UnsafeWorkdir, match="is a file"):
+        demo.prepare_workdir(target)
+    assert target.read_text() == "x"
+
+
+def test_a_duckdb_file_in_a_missing_folder_gets_a_message_not_a_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = demo.main(
+        ["--workdir", str(tmp_path / "w"), "--duckdb", str(tmp_path / "nowhere" / "x.duckdb")]
+    )
+    assert code == 2
+    assert "--duckdb" in capsys.readouterr().err
+
+
+def test_an_existing_duckdb_file_the_demo_did_not_make_is_kept(tmp_path: Path) -> None:
+    precious = tmp_path / "warehouse.duckdb"
+    precious.write_bytes(b"not ours")
+    assert demo.main(["--workdir", str(tmp_path / "w"), "--duckdb", str(precious)]) == 2
+    assert precious.read_bytes() == b"not ours"
