@@ -35,10 +35,30 @@ def parse_env_lines(text: str, source: str = "<env>") -> list[EnvEntry]:
             continue
         match = _LINE.match(raw)
         if not match:
-            raise EnvFileError(f"{source}:{number}: expected NAME=value, got {stripped[:40]!r}")
+            raise EnvFileError(_malformed_line(stripped, source, number))
         name, rest = match.group(1), match.group(2).strip()
         entries.append(EnvEntry(name, _unquote(rest, source, number), number))
     return entries
+
+
+_LEADING_NAME = re.compile(r"(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*(\S?)")
+
+
+def _malformed_line(stripped: str, source: str, number: int) -> str:
+    """Why a line is not ``NAME=value``, quoting at most the variable name.
+
+    The rest of the line may be a secret written the wrong way (``TOKEN: value``), so no byte
+    after the name is ever echoed.
+    """
+    leading = _LEADING_NAME.match(stripped)
+    if leading and leading.group(2):
+        return (
+            f"{source}:{number}: expected NAME=value, but {leading.group(1)} is followed by "
+            f"{leading.group(2)!r}; write {leading.group(1)}=value"
+        )
+    if leading:
+        return f"{source}:{number}: expected NAME=value, but {leading.group(1)} has no '='"
+    return f"{source}:{number}: expected NAME=value (a name of letters, digits and _, then '=')"
 
 
 def _unquote(rest: str, source: str, number: int) -> str:
@@ -68,9 +88,17 @@ def read_env_file(path: str | Path) -> dict[str, str]:
     """The variables of an env file; later lines win, like ``docker compose``."""
     file = Path(path)
     try:
-        text = file.read_text()
+        raw = file.read_bytes()
     except OSError as exc:
         raise EnvFileError(f"cannot read env file {file}: {exc.strerror}") from exc
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise EnvFileError(
+            f"{file}:{line}: not UTF-8 text (byte 0x{raw[exc.start]:02x}); save the env file "
+            "as UTF-8"
+        ) from None
     return {e.name: e.value for e in parse_env_lines(text, str(file))}
 
 

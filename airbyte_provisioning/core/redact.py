@@ -39,15 +39,34 @@ def is_secret_key(key: str) -> bool:
     return bool(_SECRET_KEY.search(key))
 
 
+# ``scheme://user:password@`` in any text: the userinfo of a URL is a credential wherever it is
+_URL_USERINFO = re.compile(r"(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*://)(?P<userinfo>[^/@\s]+)@")
+
+
+def url_userinfo_secrets(value: str) -> set[str]:
+    """The credential parts of every URL in ``value``: the whole userinfo and its password."""
+    found: set[str] = set()
+    for match in _URL_USERINFO.finditer(value):
+        userinfo = match.group("userinfo")
+        found.add(userinfo)
+        _, _, password = userinfo.partition(":")
+        if password:
+            found.add(password)
+    return {s for s in found if len(s) >= _MIN_SCRUB_LENGTH}
+
+
 def secret_values(env: Mapping[str, str]) -> frozenset[str]:
-    """The values of every secret-named variable in ``env`` that could leak."""
-    return frozenset(
-        v for k, v in env.items() if is_secret_name(k) and v and len(v) >= _MIN_SCRUB_LENGTH
-    )
+    """The values of every secret-named variable in ``env`` that could leak, and the userinfo
+    of any URL an environment value carries (``http://user:pass@host``)."""
+    named = {v for k, v in env.items() if is_secret_name(k) and v and len(v) >= _MIN_SCRUB_LENGTH}
+    in_urls = {s for v in env.values() if "@" in v for s in url_userinfo_secrets(v)}
+    return frozenset(named | in_urls)
 
 
 def redact_text(text: str, secrets: Iterable[str]) -> str:
-    """Replace every occurrence of a known secret value (longest first) in ``text``."""
+    """Replace every occurrence of a known secret value (longest first) in ``text``, and the
+    userinfo of every URL, known or not."""
+    text = _URL_USERINFO.sub(lambda m: f"{m.group('scheme')}{REDACTED}@", text)
     for secret in sorted(set(secrets), key=len, reverse=True):
         if secret and len(secret) >= _MIN_SCRUB_LENGTH and secret in text:
             text = text.replace(secret, REDACTED)

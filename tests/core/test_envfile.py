@@ -54,3 +54,29 @@ def test_file_overrides_process_environment(tmp_path: Path) -> None:
 def test_missing_file_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(EnvFileError, match="cannot read env file"):
         load_environment(tmp_path / "missing.env", base={})
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "AIRBYTE_META_APP_SECRET: s3cr3t-value-do-not-print",
+        "AIRBYTE_META_APP_SECRET s3cr3t-value-do-not-print",
+        "export AIRBYTE_META_APP_SECRET: s3cr3t-value-do-not-print",
+        "- s3cr3t-value-do-not-print",
+    ],
+)
+def test_a_malformed_line_names_its_place_but_echoes_no_part_of_the_value(line: str) -> None:
+    with pytest.raises(EnvFileError) as caught:
+        parse_env_lines(f"A=1\n{line}\n", "stack.env")
+    message = str(caught.value)
+    assert message.startswith("stack.env:2: expected NAME=value")
+    assert "s3cr" not in message
+    if "AIRBYTE_META_APP_SECRET" in line:
+        assert "AIRBYTE_META_APP_SECRET" in message
+
+
+def test_a_file_that_is_not_utf8_gets_a_message_naming_file_and_line(tmp_path: Path) -> None:
+    path = tmp_path / "latin1.env"
+    path.write_bytes(b"A=1\nB=caf\xe9\n")
+    with pytest.raises(EnvFileError, match=r"latin1.env:2: not UTF-8 text \(byte 0xe9\)"):
+        load_environment(path, base={})

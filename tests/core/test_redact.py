@@ -77,3 +77,18 @@ def test_short_values_are_not_scrubbed_from_text() -> None:
 def test_fingerprint_is_stable_and_does_not_reveal_the_value() -> None:
     assert fingerprint("s3cret") == fingerprint("s3cret") != fingerprint("s3cret2")
     assert "s3cret" not in fingerprint("s3cret")
+
+
+def test_url_userinfo_is_secret_wherever_the_url_appears() -> None:
+    env = {"AIRBYTE_BASE_URL": "http://operator:hunter2-pass@airbyte.internal:8000/api"}
+    secrets = secret_values(env)
+    assert "hunter2-pass" in secrets
+    text = f"cannot reach {env['AIRBYTE_BASE_URL']} (the password hunter2-pass was refused)"
+    scrubbed = redact_text(text, secrets)
+    assert "hunter2" not in scrubbed and "operator:" not in scrubbed
+    assert "http://**redacted**@airbyte.internal:8000/api" in scrubbed
+
+
+def test_url_userinfo_is_scrubbed_even_when_no_variable_held_it() -> None:
+    scrubbed = redact_value({"url": "https://bob:letmein99@host/x"}, ())
+    assert scrubbed == {"url": "https://**redacted**@host/x"}
