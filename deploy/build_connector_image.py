@@ -9,8 +9,9 @@ spec/check/discover/read from it (local-manifest mode, components trusted). Tagg
 ``<dockerRepository>:<dockerImageTag>``. After the build, ``docker run --rm <image> spec`` must
 print the manifest's own spec, or the build is reported as failed.
 
-The build context is a staged copy of the folder without ``secrets/``, ``.env*``, caches and
-virtualenvs, so credentials never enter an image layer.
+The build context is an allow-list, not the folder: only ``CONTEXT_FILES`` (manifest, components,
+metadata, icon, README) are staged, so tests, configs, ``secrets/`` and anything else a developer
+leaves in the folder never enter an image layer.
 
 usage: build_connector_image.py CONNECTOR [--tag TAG] [--repository REPO] [--platform P]
                                 [--push] [--no-verify] [--stage-dir DIR] [--dry-run]
@@ -25,7 +26,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,12 +38,17 @@ import _bootstrap  # noqa: E402
 
 _bootstrap.ensure_runtime()
 
-import yaml  # noqa: E402
+from airbyte_provisioning.connectors.folder import (  # noqa: E402
+    ConnectorFolder,
+    ConnectorFolderError,
+    connector,
+)
+from airbyte_provisioning.core.paths import CONNECTORS_DIR  # noqa: E402
 
-CONNECTORS_DIR = REPO_ROOT / "connectors"
 INTEGRATION_CODE = "/airbyte/integration_code"
-# never copied into an image: credentials and local clutter
-EXCLUDED = ("secrets", ".env", ".env.*", "__pycache__", "*.pyc", ".pytest_cache", ".venv", ".git")
+# the only files of a connector folder an image receives (those present are staged); everything
+# else (tests, sample configs, secrets/, caches) stays out, whatever its name
+CONTEXT_FILES = ("manifest.yaml", "components.py", "metadata.yaml", "icon.svg", "README.md")
 ABCTL_CLUSTER = "airbyte-abctl"
 
 
@@ -80,70 +86,56 @@ class ImagePlan:
 
 def resolve_connector(name: str) -> Path:
     """``linkedin-ads``, ``source-linkedin-ads`` or a folder path -> the connector folder."""
-    for candidate in (Path(name), CONNECTORS_DIR / name, CONNECTORS_DIR / f"source-{name}"):
-        if (candidate / "metadata.yaml").is_file():
-            return candidate.resolve()
-    known = sorted(p.parent.name for p in CONNECTORS_DIR.glob("source-*/metadata.yaml"))
-    raise BuildError(f"unknown connector {name!r}; known: {', '.join(known)}", usage=True)
-
-
-def _load(path: Path) -> Any:
     try:
-        return yaml.safe_load(path.read_text())
-    except (OSError, yaml.YAMLError) as exc:
-        raise BuildError(f"cannot read {path}: {exc}", usage=True) from None
+        return connector(name, CONNECTORS_DIR).path
+    except ConnectorFolderError as exc:
+        raise BuildError(str(exc), usage=True) from None
 
 
 def plan_image(folder: Path, tag: str | None = None, repository: str | None = None) -> ImagePlan:
-    metadata = _load(folder / "metadata.yaml")
-    data = metadata.get("data") if isinstance(metadata, Mapping) else None
-    if not isinstance(data, Mapping):
-        raise BuildError(f"{folder / 'metadata.yaml'} has no `data:` mapping", usage=True)
-    if "language:manifest-only" not in (data.get("tags") or []):
+    """What to build, read through the one connector-folder model; every refusal names the
+    file and field."""
+    model = ConnectorFolder(folder)
+    try:
+        return _plan(model, tag, repository)
+    except ConnectorFolderError as exc:
+        raise BuildError(str(exc), usage=True) from None
+
+
+def _plan(model: ConnectorFolder, tag: str | None, repository: str | None) -> ImagePlan:
+    if not model.is_manifest_only:
         raise BuildError(
-            f"{folder / 'metadata.yaml'}: data.tags lacks language:manifest-only; this script "
+            f"{model.metadata_path}: data.tags lacks language:manifest-only; this script "
             "only builds manifest-only connectors",
             usage=True,
         )
-    base = (data.get("connectorBuildOptions") or {}).get("baseImage")
-    missing = [
-        key
-        for key, value in (
-            ("connectorBuildOptions.baseImage", base),
-            ("dockerRepository", repository or data.get("dockerRepository")),
-            ("dockerImageTag", tag or data.get("dockerImageTag")),
-        )
-        if not str(value or "").strip()
-    ]
-    if missing:
-        raise BuildError(f"{folder / 'metadata.yaml'}: data.{missing[0]} is not set", usage=True)
-    if "source-declarative-manifest" not in str(base):
+    base = model.base_image
+    if "source-declarative-manifest" not in base:
         raise BuildError(
-            f"{folder / 'metadata.yaml'}: baseImage {base!r} is not airbyte/source-declarative-"
+            f"{model.metadata_path}: baseImage {base!r} is not airbyte/source-declarative-"
             "manifest; manifest-only images need its entrypoint",
             usage=True,
         )
-    manifest = _load(folder / "manifest.yaml")
-    spec = manifest.get("spec") if isinstance(manifest, Mapping) else None
-    connection_spec = spec.get("connection_specification") if isinstance(spec, Mapping) else None
-    if not isinstance(connection_spec, Mapping):
-        raise BuildError(
-            f"{folder / 'manifest.yaml'}: spec.connection_specification is missing", usage=True
-        )
+    image_repository = repository or model.metadata_field("dockerRepository")
+    image_tag = tag or model.metadata_field("dockerImageTag")
+    connection_spec = model.spec["connection_specification"]
     return ImagePlan(
-        connector=folder.name,
-        folder=folder,
-        base_image=str(base).strip(),
-        image=f"{repository or data['dockerRepository']}:{tag or data['dockerImageTag']}",
-        has_components=(folder / "components.py").is_file(),
+        connector=model.name,
+        folder=model.path,
+        base_image=base,
+        image=f"{image_repository}:{image_tag}",
+        has_components=model.components_path is not None,
         spec_properties=tuple(sorted((connection_spec.get("properties") or {}).keys())),
     )
 
 
 def stage_context(plan: ImagePlan, target: Path) -> list[str]:
-    """Copy the connector into ``target`` without excluded paths; the copied files, relative."""
-    shutil.copytree(plan.folder, target, ignore=shutil.ignore_patterns(*EXCLUDED))
-    return sorted(str(p.relative_to(target)) for p in target.rglob("*") if p.is_file())
+    """Copy the connector's ``CONTEXT_FILES`` into ``target``; the staged names, sorted."""
+    target.mkdir(parents=True)
+    staged = [name for name in CONTEXT_FILES if (plan.folder / name).is_file()]
+    for name in staged:
+        shutil.copyfile(plan.folder / name, target / name)
+    return sorted(staged)
 
 
 def docker_commands(
