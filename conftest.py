@@ -7,10 +7,8 @@ copied ``conftest.py`` per connector.
 
 from __future__ import annotations
 
-import importlib.util
 import shutil
 import subprocess
-import sys
 import time
 import types
 from collections.abc import Callable, Mapping
@@ -18,12 +16,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
-REPO_ROOT = Path(__file__).resolve().parent
-CONNECTORS_DIR = REPO_ROOT / "connectors"
-
-_components_cache: dict[Path, types.ModuleType] = {}
+from airbyte_provisioning.connectors.folder import ConnectorFolder
+from airbyte_provisioning.core.paths import CONNECTORS_DIR, ENV_EXAMPLE
 
 
 def _docker_daemon_available() -> bool:
@@ -46,75 +41,20 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(skip)
 
 
-def find_connector_dir(start: Path) -> Path:
-    """The connector folder that contains ``start`` (a test file or folder)."""
-    for candidate in [start, *start.parents]:
-        if (candidate / "manifest.yaml").is_file():
-            return candidate
-    raise LookupError(f"{start} is not inside a connector folder (no manifest.yaml above it)")
-
-
-def activate_components(connector_dir: Path) -> types.ModuleType | None:
-    """Load ``components.py`` and register it under the names manifests use.
-
-    Manifests reference ``source_declarative_manifest.components.X`` (the path inside Airbyte's
-    manifest-only image) and the CDK falls back to ``components.X``. Two connectors tested in one
-    process would otherwise share whichever module was imported first, so the entry is re-pointed
-    before every source is built.
-    """
-    path = connector_dir / "components.py"
-    if not path.is_file():
-        return None
-    module = _components_cache.get(path)
-    if module is None:
-        spec = importlib.util.spec_from_file_location(f"components__{connector_dir.name}", path)
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        # dataclasses resolve postponed annotations through sys.modules[cls.__module__]
-        sys.modules[spec.name] = module
-        spec.loader.exec_module(module)
-        _components_cache[path] = module
-    package = sys.modules.get("source_declarative_manifest")
-    if package is None:
-        package = types.ModuleType("source_declarative_manifest")
-        package.__path__ = []
-        sys.modules["source_declarative_manifest"] = package
-    package.components = module  # type: ignore[attr-defined]
-    sys.modules["source_declarative_manifest.components"] = module
-    sys.modules["components"] = module
-    return module
-
-
-def build_source(
-    connector_dir: Path,
-    config: Mapping[str, Any],
-    state: list[Any] | None = None,
-    catalog: Any = None,
-) -> Any:
-    """A ``ConcurrentDeclarativeSource`` for the connector's bundled (trusted) manifest."""
-    from airbyte_cdk.sources.declarative.concurrent_declarative_source import (
-        ConcurrentDeclarativeSource,
-    )
-    from airbyte_cdk.test.catalog_builder import CatalogBuilder
-
-    activate_components(connector_dir)
-    manifest = yaml.safe_load((connector_dir / "manifest.yaml").read_text())
-    return ConcurrentDeclarativeSource(
-        source_config=manifest,
-        config=dict(config),
-        catalog=catalog if catalog is not None else CatalogBuilder().build(),
-        state=state or [],
-    )
+@pytest.fixture
+def connector_folder(request: pytest.FixtureRequest) -> ConnectorFolder:
+    """The connector folder holding the test file (the nearest parent with a manifest.yaml)."""
+    return ConnectorFolder.containing(Path(str(request.path)).parent)
 
 
 @pytest.fixture
-def connector_dir(request: pytest.FixtureRequest) -> Path:
-    return find_connector_dir(Path(str(request.path)).parent)
+def connector_dir(connector_folder: ConnectorFolder) -> Path:
+    return connector_folder.path
 
 
 @pytest.fixture
 def components_module(connector_dir: Path) -> types.ModuleType:
-    module = activate_components(connector_dir)
+    module = ConnectorFolder(connector_dir).load_components()
     if module is None:
         pytest.fail(f"{connector_dir.name} has no components.py")
     return module
@@ -122,12 +62,15 @@ def components_module(connector_dir: Path) -> types.ModuleType:
 
 @pytest.fixture
 def get_source(connector_dir: Path) -> Callable[..., Any]:
-    """Factory: ``get_source(config, state=None, catalog=None)`` for the test's connector."""
+    """Factory: ``get_source(config, state=None, catalog=None)`` for the test's connector.
+
+    Each call reads the manifest again, so a test may edit the folder between sources.
+    """
 
     def factory(
         config: Mapping[str, Any], state: list[Any] | None = None, catalog: Any = None
     ) -> Any:
-        return build_source(connector_dir, config, state, catalog)
+        return ConnectorFolder(connector_dir).declarative_source(config, state, catalog)
 
     return factory
 
@@ -137,7 +80,7 @@ def example_env() -> dict[str, str]:
     """The variables of ``env.example``: offline-valid, placeholders only."""
     from airbyte_provisioning.core.envfile import read_env_file
 
-    return read_env_file(REPO_ROOT / "env.example")
+    return read_env_file(ENV_EXAMPLE)
 
 
 @pytest.fixture

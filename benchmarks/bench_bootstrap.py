@@ -27,13 +27,14 @@ from typing import Any
 from airbyte_provisioning.api import AirbyteClient
 from airbyte_provisioning.commands import bootstrap_connections
 from airbyte_provisioning.commands.provision_meta_google_connectors import provision_provider
+from airbyte_provisioning.connectors.folder import connector
 from airbyte_provisioning.core.envfile import read_env_file
 from airbyte_provisioning.model.tenants import load_stack
 from airbyte_provisioning.reconcile.engine import DEFAULT_CONCURRENCY
 from airbyte_provisioning.reconcile.observe import observe_workspace
 from airbyte_provisioning.templates.source_templates import render_source
 from sandboxes.airbyte import AirbyteSandboxApp, create_app
-from sandboxes.airbyte_catalogs import DATE, INTEGER, NUMBER, Definition, StreamDef
+from sandboxes.airbyte.catalogs import DATE, INTEGER, NUMBER, Definition, StreamDef
 from sandboxes.base import SandboxServer
 
 TENANTS = 500
@@ -74,9 +75,7 @@ def _environment(url: str) -> dict[str, str]:
 
 def _register_linkedin(app: AirbyteSandboxApp) -> None:
     """An instance-wide custom definition for the LinkedIn connector (its manifest's spec)."""
-    import yaml
-
-    manifest = yaml.safe_load((REPO / "connectors/source-linkedin-ads/manifest.yaml").read_text())
+    spec = connector("linkedin-ads").spec
     rendered = render_source(
         "linkedin_ads",
         {"AIRBYTE_LINKEDIN_ACCOUNT_ID": "1", "AIRBYTE_LINKEDIN_ACCESS_TOKEN": "x" * 8},
@@ -94,7 +93,7 @@ def _register_linkedin(app: AirbyteSandboxApp) -> None:
         "airbyte/source-declarative-manifest",
         "7.39.1",
         "https://example.invalid/linkedin",
-        dict(manifest["spec"]["connection_specification"]),
+        dict(spec["connection_specification"]),
         catalog=lambda _config: [stream],
         custom=True,
     )

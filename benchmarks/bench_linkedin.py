@@ -19,7 +19,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from airbyte_provisioning.connectors.local_sync import sdm_command, sdm_environment
+from airbyte_provisioning.connectors.folder import ConnectorFolder, connector
 from sandboxes.base import serve
 from sandboxes.linkedin import (
     CREATIVE_PAGE_LIMIT,
@@ -31,7 +31,7 @@ from sandboxes.linkedin import (
     create_app,
 )
 
-CONNECTOR_DIR = Path(__file__).resolve().parent.parent / "connectors" / "source-linkedin-ads"
+LINKEDIN = connector("linkedin-ads")
 ANALYTICS_STREAMS = (
     "ad_analytics_by_campaign",
     "ad_analytics_by_creative",
@@ -104,8 +104,8 @@ def run() -> dict[str, Any]:
         config_path, catalog_path = Path(tmp, "config.json"), Path(tmp, "catalog.json")
         config_path.write_text(json.dumps(config))
         catalog_path.write_text(json.dumps(_catalog()))
-        command = sdm_command(CONNECTOR_DIR, "read", config_path, ["--catalog", str(catalog_path)])
-        env = sdm_environment()
+        command = LINKEDIN.sdm_command("read", config_path, ["--catalog", str(catalog_path)])
+        env = ConnectorFolder.sdm_environment()
         rows: Counter[tuple[str, str]] = Counter()
         per_stream: Counter[str] = Counter()
         errors: list[str] = []

@@ -16,14 +16,13 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import replace
 from datetime import UTC, date, datetime
-from pathlib import Path
 from typing import Any
 
+from airbyte_provisioning.connectors.folder import connector
 from sandboxes.base import SandboxServer, serve
 from sandboxes.tiktok import API_PREFIX, SandboxAdvertiser, create_app, default_advertisers
 
-REPO = Path(__file__).resolve().parents[1]
-CONNECTOR = REPO / "connectors" / "source-tiktok-ads"
+TIKTOK = connector("tiktok-ads")
 NOW = datetime(2024, 1, 2, 12, tzinfo=UTC)
 START, END = date(2023, 1, 1), date(2023, 12, 31)
 REPORT_STREAMS = {
@@ -42,8 +41,6 @@ def _read(config: Mapping[str, Any], streams: list[str]) -> tuple[int, float]:
     from airbyte_cdk.test.catalog_builder import CatalogBuilder
     from airbyte_cdk.test.entrypoint_wrapper import read
 
-    from conftest import build_source
-
     builder = CatalogBuilder()
     for stream in streams:
         builder = builder.with_stream(stream, SyncMode.incremental)
@@ -51,7 +48,7 @@ def _read(config: Mapping[str, Any], streams: list[str]) -> tuple[int, float]:
     with tempfile.TemporaryDirectory() as cache:
         os.environ["REQUEST_CACHE_PATH"] = cache
         started = time.perf_counter()
-        output = read(build_source(CONNECTOR, config, catalog=catalog), config, catalog)
+        output = read(TIKTOK.declarative_source(config, catalog=catalog), config, catalog)
         elapsed = time.perf_counter() - started
         del os.environ["REQUEST_CACHE_PATH"]
     if output.errors:

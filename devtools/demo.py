@@ -30,7 +30,12 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from airbyte_provisioning.connectors.local_sync import LocalSyncError, run_sync
+from airbyte_provisioning.connectors.local_sync import (
+    LocalSyncError,
+    SyncFiles,
+    find_connector,
+    run_sync,
+)
 from airbyte_provisioning.core.envfile import read_env_file
 from airbyte_provisioning.core.paths import ENV_EXAMPLE, REPO_ROOT
 
@@ -216,7 +221,8 @@ class Stages:
 
         findings: list[Any] = []
         for connector in self.CONNECTORS:
-            records = self.state_dir / f"source-{connector}.{connector}.config.records.jsonl"
+            files = SyncFiles.of(find_connector(connector), self.configs[connector], self.state_dir)
+            records = files.records
             doc = _contracts(self.run, check_data_contracts, connector, records)
             findings += doc.get("findings", [])
         if findings:

@@ -3,6 +3,8 @@
 A sandbox is a :class:`SandboxApp` subclass that answers :class:`Request` objects with
 :class:`Response` objects; :class:`SandboxServer` serves it on ``127.0.0.1`` from a background
 thread. Faults are deterministic (by request count), so tests that rely on them never flake.
+An app that raises :class:`ConnectionDropped` makes the server close the connection without an
+answer, as a crashed server or a proxy that gave up would.
 
 Inside a container (``docker-compose.yml``) the loopback interface cannot be published, so
 ``SANDBOX_BIND_HOST=0.0.0.0`` changes the default bind address; nothing sets it outside containers.
@@ -59,6 +61,10 @@ class Response:
     @classmethod
     def text(cls, text: str, status: int, content_type: str = "text/html") -> Response:
         return cls(status, text.encode(), {"Content-Type": content_type})
+
+
+class ConnectionDropped(Exception):
+    """Raised by an app: the server closes the connection and sends nothing back."""
 
 
 @dataclass
@@ -153,6 +159,9 @@ class _Handler(BaseHTTPRequestHandler):
         )
         try:
             response = self.server.app.dispatch(request)
+        except ConnectionDropped:
+            self.close_connection = True  # the client reads EOF where it expected a status line
+            return
         except Exception as exc:  # a sandbox bug must surface as a 500, not a hung client
             response = Response.json({"message": f"sandbox error: {exc!r}"}, status=500)
         self.send_response(response.status)

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
-"""Report the health of every managed connection from its latest jobs.
+"""`airbyte-stack health` for any python3: classify every managed connection's latest jobs.
 
-Thin wrapper over `airbyte_provisioning.commands.airbyte_health_check`; `--help` lists the options.
+Generated from airbyte_provisioning/commands/registry.py (edit the registry, not this file);
+`--help` lists the options.
 """
 
 import _bootstrap

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
-"""Plan and apply every tenant's connections from the template connections.
+"""`airbyte-stack bootstrap` for any python3: plan and apply every tenant's connections.
 
-Thin wrapper over `airbyte_provisioning.commands.bootstrap_connections`; `--help` lists the options.
+Generated from airbyte_provisioning/commands/registry.py (edit the registry, not this file);
+`--help` lists the options.
 """
 
 import _bootstrap

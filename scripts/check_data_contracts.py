@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
-"""Check the data contracts: query aliases, seed headers, env names, secrets, records.
+"""`airbyte-stack contracts` for any python3: check query aliases, seed headers, env names, secrets, records.
 
-Thin wrapper over `airbyte_provisioning.commands.check_data_contracts`; `--help` lists the options.
+Generated from airbyte_provisioning/commands/registry.py (edit the registry, not this file);
+`--help` lists the options.
 """
 
 import _bootstrap

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
-"""Create or update the Meta and Google Ads template sources and metric connections.
+"""`airbyte-stack provision` for any python3: create/update the Meta + Google template sources and connections.
 
-Thin wrapper over `airbyte_provisioning.commands.provision_meta_google_connectors`; `--help` lists the options.
+Generated from airbyte_provisioning/commands/registry.py (edit the registry, not this file);
+`--help` lists the options.
 """
 
 import _bootstrap

@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
-"""Publish the LinkedIn and TikTok connectors (manifest + components.py) into Airbyte workspaces.
+"""`airbyte-stack publish` for any python3: publish the LinkedIn/TikTok manifests into a workspace.
 
-Thin wrapper over `airbyte_provisioning.commands.publish_custom_connectors`; `--help` lists the
-options.
+Generated from airbyte_provisioning/commands/registry.py (edit the registry, not this file);
+`--help` lists the options.
 """
 
 import _bootstrap

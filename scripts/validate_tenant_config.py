@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
-"""Validate the tenant environment (offline) and, with AIRBYTE_BASE_URL, against Airbyte.
+"""`airbyte-stack validate` for any python3: validate tenants, schedules and templates (offline, then Airbyte).
 
-Thin wrapper over `airbyte_provisioning.commands.validate_tenant_config`; `--help` lists the options.
+Generated from airbyte_provisioning/commands/registry.py (edit the registry, not this file);
+`--help` lists the options.
 """
 
 import _bootstrap

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
-"""Check that production-only variables are present and not placeholders.
+"""`airbyte-stack verify` for any python3: check production-only variables are real, not placeholders.
 
-Thin wrapper over `airbyte_provisioning.commands.verify_production_readiness`; `--help` lists the options.
+Generated from airbyte_provisioning/commands/registry.py (edit the registry, not this file);
+`--help` lists the options.
 """
 
 import _bootstrap

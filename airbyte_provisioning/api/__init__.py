@@ -1,17 +1,17 @@
-"""The Airbyte Config API client used by every provisioning script (see :mod:`.client`)."""
+"""The Airbyte Config API client used by every provisioning script (see :mod:`.client`,
+:mod:`.transport` and :mod:`.settings`)."""
 
 from airbyte_provisioning.api.auth import Auth, ClientCredentialsAuth, HeaderAuth, NoAuth
+from airbyte_provisioning.api.budget import ConnectionBudget
 from airbyte_provisioning.api.client import (
     DEFAULT_ORGANIZATION_ID,
     SERVER_DEFAULT_PAGE_SIZE,
     AirbyteClient,
-    JsonDict,
-    auth_from_env,
-    normalize_base_url,
 )
 from airbyte_provisioning.api.errors import (
     AirbyteApiError,
     AirbyteAuthError,
+    AirbyteBadAnswerError,
     AirbyteConfigError,
     AirbyteConflictError,
     AirbyteConnectionError,
@@ -20,9 +20,17 @@ from airbyte_provisioning.api.errors import (
     AirbyteNotFoundError,
     AirbyteRateLimitError,
     AirbyteServerError,
+    AirbyteUnreachableError,
 )
 from airbyte_provisioning.api.retry import RetryPolicy
+from airbyte_provisioning.api.settings import (
+    Timeouts,
+    auth_from_env,
+    normalize_base_url,
+    timeouts_from_env,
+)
 from airbyte_provisioning.core.redact import AIRBYTE_MASK
+from airbyte_provisioning.core.types import JsonDict
 
 __all__ = [
     "AIRBYTE_MASK",
@@ -30,6 +38,7 @@ __all__ = [
     "SERVER_DEFAULT_PAGE_SIZE",
     "AirbyteApiError",
     "AirbyteAuthError",
+    "AirbyteBadAnswerError",
     "AirbyteClient",
     "AirbyteConfigError",
     "AirbyteConflictError",
@@ -39,12 +48,16 @@ __all__ = [
     "AirbyteNotFoundError",
     "AirbyteRateLimitError",
     "AirbyteServerError",
+    "AirbyteUnreachableError",
     "Auth",
     "ClientCredentialsAuth",
+    "ConnectionBudget",
     "HeaderAuth",
     "JsonDict",
     "NoAuth",
     "RetryPolicy",
+    "Timeouts",
     "auth_from_env",
     "normalize_base_url",
+    "timeouts_from_env",
 ]

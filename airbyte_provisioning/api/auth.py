@@ -19,6 +19,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from airbyte_provisioning.api.errors import AirbyteBadAnswerError
+
 DEFAULT_TOKEN_LIFETIME_S = 15 * 60
 TokenFetcher = Callable[[str, str], dict[str, Any]]
 
@@ -28,8 +30,9 @@ class Auth(Protocol):
         """The ``Authorization`` value for the next request (``None``: send none)."""
         ...
 
-    def invalidate(self) -> bool:
-        """Forget a token after a 401; true when a fresh one can be obtained."""
+    def invalidate(self, refused: str | None = None) -> bool:
+        """Forget the token after a 401 refused the header ``refused`` (unless another thread
+        already replaced it); true when a fresh one can be obtained."""
         ...
 
     def secrets(self) -> tuple[str, ...]:
@@ -44,7 +47,7 @@ class NoAuth:
     def header(self, fetch_token: TokenFetcher) -> str | None:
         return None
 
-    def invalidate(self) -> bool:
+    def invalidate(self, refused: str | None = None) -> bool:
         return False
 
     def secrets(self) -> tuple[str, ...]:
@@ -60,7 +63,7 @@ class HeaderAuth:
     def header(self, fetch_token: TokenFetcher) -> str | None:
         return self.value
 
-    def invalidate(self) -> bool:
+    def invalidate(self, refused: str | None = None) -> bool:
         return False
 
     def secrets(self) -> tuple[str, ...]:
@@ -87,15 +90,16 @@ class ClientCredentialsAuth:
                 answer = fetch_token(self.client_id, self.client_secret)
                 token = answer.get("access_token")
                 if not isinstance(token, str) or not token:
-                    raise ValueError("the token endpoint answered without an access_token")
+                    raise missing_token(answer)
                 self._token = token
                 self._deadline = self.clock() + token_lifetime(answer)
                 self.tokens_issued += 1
             return f"Bearer {self._token}"
 
-    def invalidate(self) -> bool:
+    def invalidate(self, refused: str | None = None) -> bool:
         with self._lock:
-            self._token = None
+            if refused is None or refused == f"Bearer {self._token}":
+                self._token = None
         return True
 
     def secrets(self) -> tuple[str, ...]:
@@ -103,6 +107,19 @@ class ClientCredentialsAuth:
 
     def __repr__(self) -> str:  # never show the secret, even in a debugger or a traceback
         return f"ClientCredentialsAuth(client_id={self.client_id!r}, client_secret='**')"
+
+
+def missing_token(answer: dict[str, Any]) -> AirbyteBadAnswerError:
+    """The error for a token answer without a usable ``access_token`` (no value is shown)."""
+    keys = ", ".join(sorted(str(k) for k in answer)[:10]) or "nothing"
+    return AirbyteBadAnswerError(
+        f"the token endpoint answered HTTP 200 without an access_token (the answer holds: "
+        f"{keys}); AIRBYTE_BASE_URL must point at the Airbyte server itself "
+        "(e.g. http://localhost:8000), not at a proxy or another service; with a gateway that "
+        "issues its own tokens, set AIRBYTE_API_AUTH_HEADER instead of AIRBYTE_CLIENT_ID/SECRET",
+        status=200,
+        endpoint="applications/token",
+    )
 
 
 def token_lifetime(answer: dict[str, Any]) -> float:

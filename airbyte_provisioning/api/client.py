@@ -1,410 +1,51 @@
 """A small typed client over Airbyte's Config API (``/api/v1``, POST + JSON everywhere).
 
-Design choices the provisioning scripts rely on:
-
-* **Base URL**: ``AIRBYTE_BASE_URL`` is the server root as abctl exposes it
-  (``http://localhost:8000``); ``/api/v1`` is appended. A value already ending in ``/api`` or
-  ``/api/v1`` (with or without a trailing slash) means the same server.
-* **Retries**: 429, 5xx and connection errors are retried with base-2 exponential backoff and
-  full jitter, at most 5 attempts (:class:`~airbyte_provisioning.api.retry.RetryPolicy`).
-  Other 4xx fail at once with the server's message.
-* **No blind duplicate creates**: the Config API has no idempotency key and does not enforce
-  unique names, so a ``*/create`` (or ``connections/sync``, ``publish``...) retried after a 5xx
-  or a dropped connection may create a second object. Such calls are retried only when the
-  request provably never reached the server (connection refused, connect timeout) or was
-  refused with 429; otherwise the error is raised with ``may_have_been_applied=True`` and the
-  caller reconciles by listing (plan/apply does exactly that). Reads, updates, checks and
-  discovers are idempotent and retried normally.
-* **Pagination**: since 1.8.0 ``sources/list`` and ``destinations/list`` return 20 items unless
-  paged with a cursor; every ``list_*`` here pages to the end.
-* **Auth**: see :mod:`airbyte_provisioning.api.auth`; a 401 triggers one token renewal.
-* **Logs**: one JSON line per call on stderr (endpoint, status, attempt, duration, and the ids
-  found in the request), with the correlation fields bound by the caller. Request and response
-  bodies are never logged, and errors never carry the request body.
+:class:`AirbyteClient` holds one method per call the provisioning scripts make: workspaces,
+definitions, sources, destinations, connections, jobs, tags, operations and declarative (Builder)
+source definitions. How a call is sent (base URL, auth, retries that never duplicate a create,
+logging, redaction) is :mod:`.transport`'s job; where the server is and how to authenticate,
+:mod:`.settings`'. Every ``list_*`` pages to the end.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import logging
-import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
-from urllib.parse import urlsplit
 
-import requests
-
-from airbyte_provisioning.api.auth import Auth, ClientCredentialsAuth, HeaderAuth, NoAuth
-from airbyte_provisioning.api.errors import (
-    AirbyteApiError,
-    AirbyteAuthError,
-    AirbyteConfigError,
-    AirbyteConnectionError,
-    error_for_status,
+from airbyte_provisioning.api.settings import (
+    ENV_BASE_URL,
+    auth_from_env,
+    normalize_base_url,
+    timeouts_from_env,
 )
-from airbyte_provisioning.api.retry import RetryPolicy, parse_retry_after
-from airbyte_provisioning.core import logs
-from airbyte_provisioning.core.redact import is_secret_key, redact_text, redact_value
+from airbyte_provisioning.api.transport import Transport
+from airbyte_provisioning.core.types import JsonDict
 
-JsonDict = dict[str, Any]
-
-API_PREFIX = "/api/v1"
 DEFAULT_ORGANIZATION_ID = "00000000-0000-0000-0000-000000000000"
 # what sources/list and destinations/list return per page when no pageSize is sent (1.8.0)
 SERVER_DEFAULT_PAGE_SIZE = 20
 DEFAULT_PAGE_SIZE = 100
-DEFAULT_TIMEOUT_S = 60.0
-
-ENV_BASE_URL = "AIRBYTE_BASE_URL"
-ENV_CLIENT_ID = "AIRBYTE_CLIENT_ID"
-ENV_CLIENT_SECRET = "AIRBYTE_CLIENT_SECRET"
-ENV_AUTH_HEADER = "AIRBYTE_API_AUTH_HEADER"
-
-# Calls that create something new on every invocation: never retried once they may have arrived.
-NON_IDEMPOTENT_SUFFIXES = ("/create", "/sync", "/reset", "/publish", "/create_manifest")
-_ID_FIELDS = {
-    "workspaceId": "workspace_id",
-    "sourceId": "source_id",
-    "destinationId": "destination_id",
-    "connectionId": "connection_id",
-}
-_WRITE_SUFFIXES = (*NON_IDEMPOTENT_SUFFIXES, "/update", "/delete", "/update_active_manifest")
 
 
-def normalize_base_url(value: str | None, variable: str = ENV_BASE_URL) -> str:
-    """The Config API root (``<scheme>://<host>[:port][/prefix]/api/v1``) for a server URL."""
-    text = (value or "").strip()
-    example = "e.g. http://localhost:8000 (the address abctl prints)"
-    if not text:
-        raise AirbyteConfigError(
-            f"{variable} is not set: set it to the Airbyte server root, {example}"
-        )
-    parts = urlsplit(text)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise AirbyteConfigError(
-            f"{variable}={text!r} is not an http(s) URL: set it to the Airbyte server root, {example}"
-        )
-    if parts.query or parts.fragment:
-        raise AirbyteConfigError(
-            f"{variable}={text!r} must not contain a query or fragment, {example}"
-        )
-    try:
-        parts.port  # noqa: B018 - raises ValueError on a malformed port
-    except ValueError as exc:
-        raise AirbyteConfigError(f"{variable}={text!r} has an invalid port: {exc}") from exc
-    path = parts.path.rstrip("/")
-    for suffix in (API_PREFIX, "/api"):
-        if path.endswith(suffix):
-            path = path[: -len(suffix)]
-            break
-    return f"{parts.scheme}://{parts.netloc}{path}{API_PREFIX}"
-
-
-def auth_from_env(env: Mapping[str, str]) -> Auth:
-    """The auth method the environment asks for (header wins over client credentials)."""
-    header = (env.get(ENV_AUTH_HEADER) or "").strip()
-    if header:
-        if header.lower().startswith("authorization:"):
-            header = header.split(":", 1)[1].strip()
-        if len(header.split()) < 2:
-            raise AirbyteConfigError(
-                f"{ENV_AUTH_HEADER} must be a complete header value such as 'Bearer <token>' or "
-                "'Basic <base64>'; leave it empty to use AIRBYTE_CLIENT_ID/AIRBYTE_CLIENT_SECRET"
-            )
-        return HeaderAuth(header)
-    client_id = (env.get(ENV_CLIENT_ID) or "").strip()
-    client_secret = (env.get(ENV_CLIENT_SECRET) or "").strip()
-    if client_id and client_secret:
-        return ClientCredentialsAuth(client_id, client_secret)
-    if client_id or client_secret:
-        missing = ENV_CLIENT_SECRET if client_id else ENV_CLIENT_ID
-        present = ENV_CLIENT_ID if client_id else ENV_CLIENT_SECRET
-        raise AirbyteConfigError(
-            f"{present} is set but {missing} is not: set both (`abctl local credentials` prints "
-            f"them) or neither when auth is disabled"
-        )
-    return NoAuth()
-
-
-def secret_strings(body: Any) -> set[str]:
-    """Every string stored under a secret-looking key of ``body`` (to scrub server echoes)."""
-    found: set[str] = set()
-
-    def walk(value: Any, secret: bool) -> None:
-        if isinstance(value, Mapping):
-            for key, item in value.items():
-                walk(item, secret or is_secret_key(str(key)))
-        elif isinstance(value, list):
-            for item in value:
-                walk(item, secret)
-        elif secret and isinstance(value, str) and len(value) >= 4:
-            found.add(value)
-
-    walk(body, False)
-    return found
-
-
-def _endpoint(path: str) -> str:
-    text = path.strip().lstrip("/")
-    for prefix in ("api/v1/", "v1/"):
-        if text.startswith(prefix):
-            text = text[len(prefix) :]
-    return text
-
-
-def _is_unsent(exc: requests.RequestException) -> bool:
-    """True when the request certainly never reached the server."""
-    if isinstance(exc, requests.exceptions.ConnectTimeout):
-        return True
-    reason = getattr(exc.args[0], "reason", None) if exc.args else None
-    return type(reason).__name__ in {
-        "NewConnectionError",
-        "ConnectTimeoutError",
-        "NameResolutionError",
-    }
-
-
-class AirbyteClient:
+class AirbyteClient(Transport):
     """Config API calls for provisioning: workspaces, definitions, sources, destinations,
     connections, jobs, operations and declarative (Builder) source definitions."""
 
-    def __init__(
-        self,
-        base_url: str,
-        auth: Auth | None = None,
-        retry: RetryPolicy | None = None,
-        timeout: float = DEFAULT_TIMEOUT_S,
-        session: requests.Session | None = None,
-        correlation_id: str | None = None,
-    ) -> None:
-        self.api_url = normalize_base_url(base_url)
-        self.auth: Auth = auth or NoAuth()
-        self.retry = retry or RetryPolicy()
-        self.timeout = timeout
-        self.session = session or requests.Session()
-        self.correlation_id = correlation_id or logs.new_correlation_id()
-        self.calls = 0
-        self.writes = 0
-
     @classmethod
     def from_env(cls, env: Mapping[str, str], **kwargs: Any) -> AirbyteClient:
-        """Build a client from ``AIRBYTE_BASE_URL`` and the auth variables; errors name the variable."""
+        """Build a client from ``AIRBYTE_BASE_URL``, the auth variables and the HTTP timeouts
+        (``AIRBYTE_HTTP_TIMEOUT_SECONDS``, ``AIRBYTE_HTTP_CONNECT_TIMEOUT_SECONDS``); errors
+        name the variable."""
         base_url = normalize_base_url(env.get(ENV_BASE_URL))
+        timeouts = timeouts_from_env(env)
+        kwargs.setdefault("timeout", timeouts.read)
+        kwargs.setdefault("connect_timeout", timeouts.connect)
         return cls(base_url, auth=auth_from_env(env), **kwargs)
 
     def __repr__(self) -> str:
         return f"AirbyteClient({self.api_url!r}, auth={type(self.auth).__name__})"
-
-    # ---------------------------------------------------------------------------------------
-    # transport
-    # ---------------------------------------------------------------------------------------
-
-    def post(
-        self, path: str, body: Mapping[str, Any] | None = None, *, idempotent: bool | None = None
-    ) -> JsonDict:
-        """POST ``body`` to ``/api/v1/<path>`` and return the JSON answer (``{}`` for 204)."""
-        endpoint = _endpoint(path)
-        if idempotent is None:
-            idempotent = not endpoint.endswith(NON_IDEMPOTENT_SUFFIXES)
-        return self._send(endpoint, dict(body or {}), idempotent=idempotent, authenticate=True)
-
-    def _send(
-        self, endpoint: str, body: JsonDict, *, idempotent: bool, authenticate: bool
-    ) -> JsonDict:
-        url = f"{self.api_url}/{endpoint}"
-        payload = json.dumps(body).encode()  # bytes: sent with the headers in one packet
-        scrub = {*self.auth.secrets(), *secret_strings(body)}
-        fields = self._log_fields(endpoint, body)
-        attempt = 0
-        renewed = False
-        while True:
-            attempt += 1
-            headers = {"Content-Type": "application/json", "Accept": "application/json"}
-            if authenticate:
-                value = self.auth.header(self._fetch_token)
-                if value:
-                    headers["Authorization"] = value
-                    scrub.update(self.auth.secrets())
-            started = time.monotonic()
-            self.calls += 1
-            try:
-                response = self.session.post(
-                    url, data=payload, headers=headers, timeout=self.timeout
-                )
-            except requests.RequestException as exc:
-                unsent = _is_unsent(exc)
-                reason = redact_text(f"{type(exc).__name__}: {exc}", scrub)
-                if (idempotent or unsent) and self.retry.should_retry(attempt):
-                    self._wait(attempt, None, fields, reason)
-                    continue
-                logs.log(
-                    logging.WARNING, "airbyte_api.error", **fields, attempt=attempt, reason=reason
-                )
-                raise AirbyteConnectionError(
-                    f"cannot reach Airbyte at {self.api_url} ({reason}); check {ENV_BASE_URL} and "
-                    "that the server is running",
-                    status=None,
-                    endpoint=endpoint,
-                    attempts=attempt,
-                    may_have_been_applied=not idempotent and not unsent,
-                ) from None
-            status = response.status_code
-            elapsed_ms = round((time.monotonic() - started) * 1000, 1)
-            level = logging.INFO if endpoint.endswith(_WRITE_SUFFIXES) else logging.DEBUG
-            logs.log(
-                level,
-                "airbyte_api.call",
-                **fields,
-                status=status,
-                attempt=attempt,
-                duration_ms=elapsed_ms,
-            )
-            if status == 401 and authenticate and not renewed and self.auth.invalidate():
-                renewed = True
-                attempt -= 1  # a renewal is not a failed attempt
-                continue
-            if 200 <= status < 300:
-                if endpoint.endswith(_WRITE_SUFFIXES):
-                    self.writes += 1
-                return self._decode(response, endpoint)
-            error_body = self._error_body(response)
-            retryable = status in self.retry.retry_statuses and (idempotent or status == 429)
-            if retryable and self.retry.should_retry(attempt):
-                retry_after = parse_retry_after(response.headers.get("Retry-After"))
-                self._wait(attempt, retry_after, fields, f"HTTP {status}")
-                continue
-            error = error_for_status(
-                status,
-                endpoint,
-                redact_value(error_body, tuple(scrub)),
-                attempts=attempt,
-                may_have_been_applied=not idempotent and status >= 500,
-            )
-            error.message = redact_text(error.message, scrub)
-            if isinstance(error, AirbyteAuthError) and authenticate:
-                error.message += f"; {self._auth_hint(status)}"
-            error.args = (str(error),)  # args feed repr() and tracebacks: keep them redacted too
-            logs.log(
-                logging.WARNING,
-                "airbyte_api.error",
-                **fields,
-                status=status,
-                attempt=attempt,
-                reason=error.message,
-            )
-            raise error
-
-    def _wait(self, attempt: int, retry_after: float | None, fields: JsonDict, reason: str) -> None:
-        delay = self.retry.delay(attempt, retry_after)
-        logs.log(
-            logging.WARNING,
-            "airbyte_api.retry",
-            **fields,
-            attempt=attempt,
-            max_attempts=self.retry.max_attempts,
-            delay_s=round(delay, 3),
-            reason=reason,
-        )
-        self.retry.sleep(delay)
-
-    def _fetch_token(self, client_id: str, client_secret: str) -> JsonDict:
-        body = {"client_id": client_id, "client_secret": client_secret}
-        try:
-            return self._send("applications/token", body, idempotent=True, authenticate=False)
-        except AirbyteApiError as exc:
-            if exc.status is not None and 400 <= exc.status < 500:
-                raise AirbyteAuthError(
-                    f"the token exchange was refused ({exc.message}); check {ENV_CLIENT_ID} and "
-                    f"{ENV_CLIENT_SECRET} against `abctl local credentials`. Helm chart V2 installs of "
-                    "Airbyte 1.8.0-1.8.5 do not pass them to the server (airbytehq/airbyte#65592): "
-                    f"install with `--chart-version 1.8.0` or set {ENV_AUTH_HEADER}",
-                    status=exc.status,
-                    endpoint="applications/token",
-                    attempts=exc.attempts,
-                ) from None
-            raise
-
-    def _auth_hint(self, status: int) -> str:
-        if status == 403:
-            return "the credentials are valid but lack permission for this call"
-        if isinstance(self.auth, HeaderAuth):
-            return f"the header in {ENV_AUTH_HEADER} was refused: renew it or use {ENV_CLIENT_ID}/{ENV_CLIENT_SECRET}"
-        if isinstance(self.auth, ClientCredentialsAuth):
-            return f"the bearer token from {ENV_CLIENT_ID}/{ENV_CLIENT_SECRET} was refused even after renewal"
-        return f"the server requires auth: set {ENV_CLIENT_ID} and {ENV_CLIENT_SECRET} (`abctl local credentials`)"
-
-    def _log_fields(self, endpoint: str, body: Mapping[str, Any]) -> JsonDict:
-        context = logs.current_context()
-        fields: JsonDict = {"endpoint": endpoint}
-        if "correlation_id" not in context:
-            fields["correlation_id"] = self.correlation_id
-        for key, name in _ID_FIELDS.items():
-            value = body.get(key)
-            if isinstance(value, str) and name not in context:
-                fields[name] = value
-        return fields
-
-    @staticmethod
-    def _decode(response: requests.Response, endpoint: str) -> JsonDict:
-        if response.status_code == 204 or not response.content:
-            return {}
-        try:
-            data = response.json()
-        except ValueError:
-            kind = response.headers.get("Content-Type", "unknown content")
-            raise AirbyteApiError(
-                f"expected JSON but got {kind}; check that {ENV_BASE_URL} points at the Airbyte server root",
-                status=response.status_code,
-                endpoint=endpoint,
-            ) from None
-        return data if isinstance(data, dict) else {"items": data}
-
-    @staticmethod
-    def _error_body(response: requests.Response) -> Any:
-        try:
-            return response.json()
-        except ValueError:
-            return response.text[:2000]
-
-    # ---------------------------------------------------------------------------------------
-    # paging
-    # ---------------------------------------------------------------------------------------
-
-    def _iter_actors(
-        self, endpoint: str, key: str, id_key: str, workspace_id: str, page_size: int, **extra: Any
-    ) -> Iterator[JsonDict]:
-        cursor: str | None = None
-        seen: set[str] = set()
-        while True:
-            body: JsonDict = {"workspaceId": workspace_id, "pageSize": page_size, **extra}
-            if cursor:
-                body["cursor"] = cursor
-            page = self.post(endpoint, body)
-            items = [i for i in page.get(key) or [] if isinstance(i, dict)]
-            fresh = [i for i in items if i.get(id_key) not in seen]
-            seen.update(str(i.get(id_key)) for i in fresh)
-            yield from fresh
-            reported = page.get("page_size")
-            limit = reported if isinstance(reported, int) and reported > 0 else page_size
-            if len(items) < limit or not fresh:
-                return
-            cursor = str(items[-1].get(id_key))
-
-    def _iter_offset(
-        self, endpoint: str, body: JsonDict, key: str, page_size: int
-    ) -> Iterator[JsonDict]:
-        offset = 0
-        while True:
-            page = self.post(
-                endpoint, {**body, "pagination": {"pageSize": page_size, "rowOffset": offset}}
-            )
-            items = [i for i in page.get(key) or [] if isinstance(i, dict)]
-            yield from items
-            offset += len(items)
-            total = page.get("totalJobCount")
-            if len(items) < page_size or (isinstance(total, int) and offset >= total):
-                return
 
     # ---------------------------------------------------------------------------------------
     # workspaces and definitions

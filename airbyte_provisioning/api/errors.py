@@ -13,6 +13,7 @@ No error ever carries the request body: it may hold connector credentials.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 
@@ -120,7 +121,39 @@ class AirbyteConnectionError(AirbyteApiError):
         return True
 
 
+class AirbyteUnreachableError(AirbyteConnectionError):
+    """The run's connection budget is spent: Airbyte (or its token endpoint) is not there.
+
+    Raised by the call that spent it and, at once, by every later call of the same client, so a
+    command stops with one message (naming ``AIRBYTE_BASE_URL`` and what was tried) instead of a
+    retry chain per tenant.
+    """
+
+    def __str__(self) -> str:
+        return self.message  # about the server, not one endpoint: it says what was tried
+
+    @property
+    def retryable(self) -> bool:
+        return False
+
+
+class AirbyteBadAnswerError(AirbyteApiError):
+    """A 2xx answer the client cannot use: not JSON, a JSON body cut short, or a token answer
+    without ``access_token``. The message says which and what to check."""
+
+
 _NOT_FOUND_MARKER = "Could not find configuration for"
+_TAG = re.compile(r"<[^>]*>")
+
+
+def looks_like_html(text: str) -> bool:
+    head = text.lstrip()[:200].lower()
+    return head.startswith(("<!doctype html", "<html")) or "<body" in head
+
+
+def html_summary(text: str) -> str:
+    """The visible words of an HTML error page (an ingress's ``502 Bad Gateway nginx``)."""
+    return " ".join(_TAG.sub(" ", text).split())[:200]
 
 
 def extract_message(body: Any, fallback: str = "") -> str:
@@ -130,6 +163,9 @@ def extract_message(body: Any, fallback: str = "") -> str:
         try:
             body = json.loads(text)
         except ValueError:
+            if looks_like_html(text):
+                words = html_summary(text)
+                return f"an HTML page, not the Config API: {words}" if words else fallback
             snippet = " ".join(text.split())[:300]
             return snippet or fallback
     if not isinstance(body, dict):

@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from itertools import pairwise
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -134,11 +135,17 @@ def expected_interval(schedule: ExpectedSchedule, now: datetime) -> timedelta | 
                 f"basic schedule {schedule.units!r} {schedule.time_unit!r} is not an interval"
             )
         return step * schedule.units
+    return _cron_interval(schedule.quartz or "", schedule.timezone or "", now)
+
+
+# a fleet shares a handful of schedules, and a week of fire times costs milliseconds to walk
+@lru_cache(maxsize=256)
+def _cron_interval(quartz: str, timezone: str, now: datetime) -> timedelta:
     try:
-        zone = validate_timezone(schedule.timezone or "")
-        cron = parse_quartz(schedule.quartz or "")
+        zone = validate_timezone(timezone)
+        cron = parse_quartz(quartz)
     except CronError as exc:
-        raise ScheduleError(f"cron {schedule.quartz!r} in {schedule.timezone!r}: {exc}") from exc
+        raise ScheduleError(f"cron {quartz!r} in {timezone!r}: {exc}") from exc
     return _largest_gap(cron, zone, now)
 
 

@@ -15,50 +15,47 @@ changed since. Exit codes: 0 every tenant succeeded, 1 a tenant failed, was bloc
 
 from __future__ import annotations
 
-import argparse
 import json
-import os
-import sys
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
-import requests
-
-from airbyte_provisioning.api import (
-    AirbyteClient,
-    AirbyteConfigError,
-    AirbyteError,
-    normalize_base_url,
-)
+from airbyte_provisioning.api import AirbyteClient, AirbyteError
+from airbyte_provisioning.commands.registry import parser_for
 from airbyte_provisioning.core import logs
-from airbyte_provisioning.core.invocation import command_parser, start
-from airbyte_provisioning.core.output import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, abort, emit_json
-from airbyte_provisioning.model.tenants import load_stack
+from airbyte_provisioning.core.output import ExitCode
+from airbyte_provisioning.core.startup import (
+    Abort,
+    CommandParser,
+    Invocation,
+    UsageError,
+    in_range,
+    run,
+    whole_number,
+)
+from airbyte_provisioning.model.tenants import StackConfig, load_stack
 from airbyte_provisioning.reconcile.engine import (
     DEFAULT_CONCURRENCY,
     MAX_CONCURRENCY,
     RunOptions,
     UnitResult,
+    recovered_count,
     run_units,
 )
+from airbyte_provisioning.reconcile.model import TemplateSnapshot
 from airbyte_provisioning.reconcile.observe import read_templates
 from airbyte_provisioning.reconcile.plan import Plan, UnitPlan
 from airbyte_provisioning.reconcile.render import render_tenants
 
 COMMAND = "bootstrap_connections"
 ENV_CONCURRENCY = "AIRBYTE_BOOTSTRAP_CONCURRENCY"
-EXIT_CHANGES = 2
+Mode = Literal["plan", "apply", "apply-plan"]
 
 
-class UsageError(ValueError):
-    pass
-
-
-def build_parser() -> argparse.ArgumentParser:
-    parser = command_parser("bootstrap_connections.py", __doc__)
+def build_parser() -> CommandParser:
+    parser = parser_for(__name__, __doc__)
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--plan", action="store_true", help="print the plan, change nothing")
     mode.add_argument("--apply-plan", metavar="FILE", help="apply exactly the plan saved in FILE")
@@ -84,101 +81,102 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def main(argv: Sequence[str] | None = None) -> int:
+    return run(build_parser(), argv, bootstrap)
+
+
 def _concurrency(value: int | None, env: Mapping[str, str]) -> int:
-    if value is None:
-        text = (env.get(ENV_CONCURRENCY) or "").strip()
-        if not text:
-            return DEFAULT_CONCURRENCY
-        if not text.isdigit():
-            raise UsageError(f"{ENV_CONCURRENCY}={text!r} is not a whole number")
-        value = int(text)
-    if not 1 <= value <= MAX_CONCURRENCY:
-        raise UsageError(f"concurrency must be between 1 and {MAX_CONCURRENCY}, got {value}")
-    return value
+    if value is not None:
+        return in_range(value, "--concurrency", lowest=1, highest=MAX_CONCURRENCY)
+    return whole_number(
+        env.get(ENV_CONCURRENCY),
+        ENV_CONCURRENCY,
+        default=DEFAULT_CONCURRENCY,
+        lowest=1,
+        highest=MAX_CONCURRENCY,
+    )
 
 
 def load_plan_file(path: str) -> Plan:
+    """The plan saved by ``--plan-out``; anything else is a usage error naming the file."""
+    option = "--apply-plan"
     try:
         data = json.loads(Path(path).read_text())
     except OSError as exc:
-        raise UsageError(f"cannot read plan file {path}: {exc.strerror}") from None
+        raise UsageError(f"cannot read plan file {path}: {exc.strerror}", option) from None
     except ValueError as exc:
-        raise UsageError(f"plan file {path} is not JSON: {exc}") from None
+        raise UsageError(f"plan file {path} is not JSON: {exc}", option) from None
+    if not isinstance(data, dict) or data.get("command") != COMMAND:
+        made_by = data.get("command") if isinstance(data, dict) else None
+        origin = f"was made by {made_by}" if made_by else "is not a saved plan"
+        raise UsageError(
+            f"plan file {path} {origin}, not by {COMMAND} --plan-out; make one with "
+            f"{COMMAND} --plan-out FILE",
+            option,
+        )
     try:
-        plan = Plan.from_dict(data)
-    except (KeyError, TypeError, ValueError) as exc:
-        raise UsageError(f"plan file {path} is not a plan: {exc}") from None
-    if plan.command != COMMAND:
-        raise UsageError(f"plan file {path} was made by {plan.command}, not {COMMAND}")
-    return plan
+        return Plan.from_dict(data)
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise UsageError(f"plan file {path} is not a plan: {exc}", option) from None
 
 
-def make_client(env: Mapping[str, str], concurrency: int) -> AirbyteClient:
-    """A client whose connection pool fits the thread pool. Proxy and CA settings are read from
-    the process environment once: requests would otherwise scan the whole environment on every
-    call, which costs milliseconds per call when thousands of tenant variables are exported."""
-    api_url = normalize_base_url(env.get("AIRBYTE_BASE_URL"))
-    session = requests.Session()
-    adapter = requests.adapters.HTTPAdapter(pool_maxsize=concurrency + 2)
-    session.mount("http://", adapter)
-    session.mount("https://", adapter)
-    session.trust_env = False
-    session.proxies = requests.utils.get_environ_proxies(api_url)
-    bundle = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE")
-    if bundle:
-        session.verify = bundle
-    return AirbyteClient.from_env(env, session=session)
+def _mode(args: Any) -> Mode:
+    if args.apply_plan:
+        return "apply-plan"
+    return "plan" if (args.plan or args.plan_out) else "apply"
 
 
-def _failure(document: dict[str, Any], message: str, secrets: frozenset[str], variable: str) -> int:
-    return abort(document, variable, message, secrets, "bootstrap.aborted")
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
-    started = start(parser, argv)
-    if isinstance(started, int):
-        return started
-    args, env, secrets = started.args, started.env, started.secrets
-    now = datetime.now(UTC)
-    mode = "apply-plan" if args.apply_plan else "plan" if (args.plan or args.plan_out) else "apply"
-    document: dict[str, Any] = {"command": COMMAND, "mode": mode, "generated_at": now.isoformat()}
-    try:
-        concurrency = _concurrency(args.concurrency, env)
-        saved = load_plan_file(args.apply_plan) if args.apply_plan else None
-    except UsageError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-
+def _load_stack(env: Mapping[str, str], now: datetime, slugs: Sequence[str] | None) -> StackConfig:
+    """The tenants, when nothing stops every one of them; unknown ``--tenant`` slugs are usage."""
     stack = load_stack(env, now=now)
     global_errors = [p for p in stack.errors if p.tenant is None]
     if global_errors:
-        document.update(ok=False, problems=[p.as_dict() for p in global_errors])
-        emit_json(document, secrets)
-        return EXIT_PROBLEMS
-    slugs = args.tenant
+        raise Abort(
+            "the environment has errors that stop every tenant; fix the problems listed",
+            problems=global_errors,
+        )
     unknown = sorted(set(slugs or ()) - {t.slug for t in stack.tenants})
     if unknown:
-        print(
-            f"error: --tenant {', '.join(unknown)}: not a valid tenant of AIRBYTE_TENANTS",
-            file=sys.stderr,
+        raise UsageError(
+            f"--tenant {', '.join(unknown)}: not a valid tenant of AIRBYTE_TENANTS", "--tenant"
         )
-        return EXIT_USAGE
+    return stack
+
+
+def _read_templates(client: AirbyteClient, stack: StackConfig) -> Mapping[str, TemplateSnapshot]:
     try:
-        client = make_client(env, concurrency)
-    except AirbyteConfigError as exc:
-        return _failure(document, str(exc), secrets, "AIRBYTE_BASE_URL")
+        return read_templates(client, stack)
+    except AirbyteError as exc:
+        raise Abort(f"cannot read the template connections: {exc}", "AIRBYTE_BASE_URL") from None
+
+
+def _vanished(saved: Plan, rendered: set[str], slugs: Sequence[str] | None) -> list[UnitResult]:
+    """Tenants in the saved plan that the environment no longer has: failed, never applied."""
+    return [
+        UnitResult(
+            missing.unit,
+            missing.workspace_id,
+            "failed",
+            UnitPlan(missing.unit, missing.workspace_id),
+            message="in the saved plan but no longer a tenant of the environment",
+        )
+        for missing in saved.units
+        if missing.unit not in rendered and (not slugs or missing.unit in slugs)
+    ]
+
+
+def bootstrap(invocation: Invocation) -> int:
+    args, env = invocation.args, invocation.env
+    now = datetime.now(UTC)
+    mode = _mode(args)
+    invocation.document = {"command": COMMAND, "mode": mode, "generated_at": now.isoformat()}
+    concurrency = _concurrency(args.concurrency, env)
+    saved = load_plan_file(args.apply_plan) if args.apply_plan else None
+    stack = _load_stack(env, now, args.tenant)
+    client = invocation.client(concurrency)
     with logs.bind(task_id=COMMAND, correlation_id=client.correlation_id):
-        try:
-            snapshots = read_templates(client, stack)
-        except AirbyteError as exc:
-            return _failure(
-                document,
-                f"cannot read the template connections: {exc}",
-                secrets,
-                "AIRBYTE_BASE_URL",
-            )
-        units = render_tenants(stack, env, snapshots, slugs)
+        snapshots = _read_templates(client, stack)
+        units = render_tenants(stack, env, snapshots, args.tenant)
         options = RunOptions(
             apply=mode != "plan",
             allow_state_reset=args.allow_state_reset,
@@ -188,29 +186,16 @@ def main(argv: list[str] | None = None) -> int:
         results = run_units(client, units, options)
     plan = Plan(COMMAND, now.isoformat(), [r.plan for r in results])
     if saved is not None:
-        rendered = {u.unit for u in units}
-        for missing in (
-            u for u in saved.units if u.unit not in rendered and (not slugs or u.unit in slugs)
-        ):
-            results.append(
-                UnitResult(
-                    missing.unit,
-                    missing.workspace_id,
-                    "failed",
-                    UnitPlan(missing.unit, missing.workspace_id),
-                    message="in the saved plan but no longer a tenant of the environment",
-                )
-            )
+        results += _vanished(saved, {u.unit for u in units}, args.tenant)
     if args.plan_out:
         Path(args.plan_out).write_text(json.dumps(plan.to_dict(), indent=2) + "\n")
-        document["plan_file"] = args.plan_out
-    document.update(_summary(results, plan, snapshots, mode, client))
-    emit_json(document, secrets)
-    if not document["ok"]:
-        return EXIT_PROBLEMS
+        invocation.document["plan_file"] = args.plan_out
+    invocation.document.update(_summary(results, plan, snapshots, mode, client))
+    if not invocation.document["ok"]:
+        return ExitCode.PROBLEMS
     if mode == "plan" and args.detailed_exitcode and plan.has_changes:
-        return EXIT_CHANGES
-    return EXIT_OK
+        return ExitCode.CHANGES_PENDING
+    return ExitCode.OK
 
 
 def _summary(
@@ -234,6 +219,8 @@ def _summary(
             **({"results": dict(sorted(outcome_counts.items()))} if applied else {}),
             "api_calls": client.calls,
             "api_writes": client.writes,
+            "api_retries": client.retries,
+            "recovered": recovered_count(results),
         },
         "templates": {
             key: {

@@ -1,24 +1,26 @@
 """``airbyte-stack contracts``: check query aliases, seed headers, env names, secrets and records.
 
-Prints one JSON document (``ok``, ``findings`` with file, line, rule and message, a per-rule
-``summary``, ``skipped`` checks and their reason, ``duration_ms``). Exit codes: 0 clean,
-1 findings, 2 usage (unknown rule, missing file).
+Prints one JSON document (``ok``, ``findings`` with severity, code (the rule), file, line and
+message, a per-rule ``summary``, ``skipped`` checks and their reason, ``duration_ms``). Exit
+codes: 0 clean, 1 findings (a run that could check nothing is one), 2 usage (unknown rule,
+missing file).
 """
 
 from __future__ import annotations
 
-import argparse
+from collections.abc import Sequence
 from pathlib import Path
 
 from airbyte_provisioning.checks.contracts.checker import ALL_RULES, run_checks
-from airbyte_provisioning.core.output import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, emit_json
+from airbyte_provisioning.commands.registry import parser_for
+from airbyte_provisioning.core.output import ExitCode
 from airbyte_provisioning.core.paths import REPO_ROOT
+from airbyte_provisioning.core.problems import Problem
+from airbyte_provisioning.core.startup import CommandParser, Invocation, UsageError, run
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="airbyte-stack contracts", description=__doc__.splitlines()[0]
-    )
+def build_parser() -> CommandParser:
+    parser = parser_for(__name__, __doc__)
     parser.add_argument(
         "--root", type=Path, default=REPO_ROOT, help="repository to check (default: this one)"
     )
@@ -30,7 +32,9 @@ def _parser() -> argparse.ArgumentParser:
         "--records", type=Path, help="Airbyte RECORD messages or JSON lines to check"
     )
     parser.add_argument(
-        "--stream", help="contract name or stream for plain JSON lines in --records"
+        "--stream",
+        help="contract (name or stream) to check every line of --records against; needed for "
+        "plain JSON lines",
     )
     parser.add_argument(
         "--discover",
@@ -41,28 +45,43 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
-    selected = (
-        [r.strip() for r in args.rules.split(",") if r.strip()] if args.rules else list(ALL_RULES)
-    )
+def main(argv: Sequence[str] | None = None) -> int:
+    return run(build_parser(), argv, check)
+
+
+def _selected_rules(text: str | None) -> list[str]:
+    return [r.strip() for r in text.split(",") if r.strip()] if text else list(ALL_RULES)
+
+
+def _usage_problems(selected: Sequence[str], paths: dict[str, Path | None]) -> list[Problem]:
     problems = [
-        f"unknown rule {r!r} (known: {', '.join(ALL_RULES)})"
+        Problem(f"unknown rule {r!r} (known: {', '.join(ALL_RULES)})", "usage", variable="--rules")
         for r in selected
         if r not in ALL_RULES
     ]
-    for option, path in (
-        ("--root", args.root),
-        ("--dbt-project", args.dbt_project),
-        ("--records", args.records),
-    ):
-        if path is not None and not path.exists():
-            problems.append(f"{option} {path}: no such file or directory")
+    problems += [
+        Problem(f"{option} {path}: no such file or directory", "usage", variable=option)
+        for option, path in paths.items()
+        if path is not None and not path.exists()
+    ]
+    return problems
+
+
+def check(invocation: Invocation) -> int:
+    args = invocation.args
+    selected = _selected_rules(args.rules)
+    paths = {"--root": args.root, "--dbt-project": args.dbt_project, "--records": args.records}
+    problems = _usage_problems(selected, paths)
     if problems:
-        emit_json({"ok": False, "errors": problems})
-        return EXIT_USAGE
+        raise UsageError("; ".join(p.message for p in problems), problems=problems)
+    # without --rules every rule runs whose input is given; a rule named without it fails
     report = run_checks(
-        args.root, selected, args.dbt_project, args.records, args.stream, args.discover
+        args.root,
+        selected if args.rules else None,
+        args.dbt_project,
+        args.records,
+        args.stream,
+        args.discover,
     )
-    emit_json(report.to_dict())
-    return EXIT_OK if report.ok else EXIT_PROBLEMS
+    invocation.document = report.to_dict()
+    return ExitCode.OK if report.ok else ExitCode.PROBLEMS

@@ -9,29 +9,29 @@ Exit codes: 0 rendered, 1 a template cannot be rendered (every problem listed), 
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from airbyte_provisioning.core.envfile import EnvFileError, load_environment
-from airbyte_provisioning.core.output import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, emit_json
-from airbyte_provisioning.core.redact import secret_values
+from airbyte_provisioning.commands.registry import parser_for
+from airbyte_provisioning.core.output import ExitCode
+from airbyte_provisioning.core.problems import Problem
+from airbyte_provisioning.core.startup import CommandParser, Invocation, UsageError, run
 from airbyte_provisioning.templates import source_templates
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="airbyte-stack render", description=__doc__.splitlines()[0]
-    )
+def build_parser() -> CommandParser:
+    parser = parser_for(__name__, __doc__)
     parser.add_argument("templates", nargs="*", help="template names (default: all)")
-    parser.add_argument(
-        "--env-file", type=Path, help="env file overlaid on the process environment"
-    )
     parser.add_argument("--output", type=Path, help="write full configs to DIR/<name>.json (0600)")
     parser.add_argument("--templates-dir", type=Path, default=source_templates.TEMPLATES_DIR)
     return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    return run(build_parser(), argv, render)
 
 
 def _write_private(path: Path, document: Any) -> None:
@@ -42,35 +42,29 @@ def _write_private(path: Path, document: Any) -> None:
         handle.write("\n")
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
-    try:
-        env = load_environment(args.env_file)
-    except EnvFileError as exc:
-        emit_json({"ok": False, "error": str(exc)})
-        return EXIT_USAGE
-    secrets = secret_values(env)
-    known = source_templates.template_names(args.templates_dir)
-    names = args.templates or known
-    unknown = [n for n in names if n not in known]
+def _names(wanted: Sequence[str], templates_dir: Path) -> list[str]:
+    known = source_templates.template_names(templates_dir)
+    unknown = [n for n in wanted if n not in known]
     if unknown:
-        emit_json(
-            {
-                "ok": False,
-                "error": f"unknown template(s) {', '.join(unknown)}; known: {', '.join(known)}",
-            }
+        raise UsageError(
+            f"unknown template(s) {', '.join(unknown)}; known: {', '.join(known)}", "templates"
         )
-        return EXIT_USAGE
+    return list(wanted or known)
+
+
+def render(invocation: Invocation) -> int:
+    args, env = invocation.args, invocation.env
     rendered: list[dict[str, Any]] = []
     failed: list[dict[str, Any]] = []
-    for name in names:
+    for name in _names(args.templates, args.templates_dir):
         try:
             source = source_templates.render_source(name, env, args.templates_dir)
         except source_templates.RenderError as exc:
-            failed.append({"name": name, "problems": [p.to_dict() for p in exc.problems]})
+            failed.append({"name": name, "problems": [p.as_dict() for p in exc.problems]})
             continue
         except source_templates.TemplateError as exc:
-            failed.append({"name": name, "problems": [{"path": "(template)", "message": str(exc)}]})
+            broken = Problem(str(exc), code="broken_template")
+            failed.append({"name": name, "problems": [broken.as_dict()]})
             continue
         document = source.to_dict()
         if args.output is not None:
@@ -78,5 +72,5 @@ def main(argv: list[str] | None = None) -> int:
             _write_private(target, source.config)
             document["written_to"] = str(target)
         rendered.append(document)
-    emit_json({"ok": not failed, "rendered": rendered, "failed": failed}, secrets)
-    return EXIT_PROBLEMS if failed else EXIT_OK
+    invocation.document = {"ok": not failed, "rendered": rendered, "failed": failed}
+    return ExitCode.PROBLEMS if failed else ExitCode.OK

@@ -8,18 +8,18 @@ or the load failed, 2 on usage errors.
 
 from __future__ import annotations
 
-import argparse
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
+from airbyte_provisioning.commands.registry import parser_for
 from airbyte_provisioning.connectors.local_sync import LocalSyncError, run_sync
-from airbyte_provisioning.core.output import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, emit_json
+from airbyte_provisioning.core.output import ExitCode
+from airbyte_provisioning.core.startup import Abort, CommandParser, Invocation, run
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="sync_connector.py", description=__doc__.splitlines()[0] if __doc__ else None
-    )
+def build_parser() -> CommandParser:
+    parser = parser_for(__name__, __doc__)
     parser.add_argument(
         "--connector", required=True, help="linkedin-ads, tiktok-ads or a connector folder"
     )
@@ -39,18 +39,19 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
-    try:
-        args = build_parser().parse_args(argv)
-    except SystemExit as exc:
-        return EXIT_USAGE if exc.code not in (0, None) else EXIT_OK
+def main(argv: Sequence[str] | None = None) -> int:
+    return run(build_parser(), argv, sync)
+
+
+def sync(invocation: Invocation) -> int:
+    args = invocation.args
     streams = {s.strip() for s in args.streams.split(",") if s.strip()} if args.streams else None
+    invocation.document = {"connector": args.connector}
     try:
         result = run_sync(
             args.connector, args.config, args.duckdb, args.state_dir, streams, progress=sys.stderr
         )
     except LocalSyncError as exc:
-        emit_json({"ok": False, "connector": args.connector, "error": str(exc)})
-        return EXIT_PROBLEMS
-    emit_json({"ok": True, **result.as_dict()})
-    return EXIT_OK
+        raise Abort(str(exc)) from None
+    invocation.document = {"ok": True, **result.as_dict()}
+    return ExitCode.OK

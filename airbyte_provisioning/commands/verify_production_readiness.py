@@ -11,21 +11,27 @@ problem. Exit codes: 0 ready, 1 problems (warnings too with ``--strict``), 2 usa
 
 from __future__ import annotations
 
-import argparse
-import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
-from airbyte_provisioning.checks.readiness import REPO_ROOT, check_readiness
+from airbyte_provisioning.checks.readiness import check_readiness
+from airbyte_provisioning.commands.registry import parser_for
 from airbyte_provisioning.core import logs
 from airbyte_provisioning.core.envfile import EnvFileError, read_env_file
-from airbyte_provisioning.core.invocation import command_parser, parse_now, start
-from airbyte_provisioning.core.output import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, emit_json
+from airbyte_provisioning.core.output import ExitCode
+from airbyte_provisioning.core.paths import REPO_ROOT
+from airbyte_provisioning.core.startup import (
+    CommandParser,
+    Invocation,
+    UsageError,
+    parse_now,
+    run,
+)
 from airbyte_provisioning.model.tenants import load_stack
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = command_parser("verify_production_readiness.py", __doc__)
+def build_parser() -> CommandParser:
+    parser = parser_for(__name__, __doc__)
     parser.add_argument(
         "--example-file",
         default=str(REPO_ROOT / "env.example"),
@@ -41,32 +47,31 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
-    started = start(parser, argv)
-    if isinstance(started, int):
-        return started
-    args, env, secrets = started.args, started.env, started.secrets
+def main(argv: Sequence[str] | None = None) -> int:
+    return run(build_parser(), argv, verify, verdict="ready")
+
+
+def _example(path: Path) -> dict[str, str] | None:
+    """The placeholder values of ``--example-file``; none when the file is absent."""
+    if not path.is_file():
+        return None
     try:
-        now = parse_now(args.now)
-    except ValueError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+        return read_env_file(path)
+    except EnvFileError as exc:
+        raise UsageError(f"--example-file: {exc}", "--example-file") from None
 
-    example: dict[str, str] | None = None
+
+def verify(invocation: Invocation) -> int:
+    args, env = invocation.args, invocation.env
+    now = parse_now(args.now)
     example_path = Path(args.example_file)
-    if example_path.is_file():
-        try:
-            example = read_env_file(example_path)
-        except EnvFileError as exc:
-            print(f"error: --example-file: {exc}", file=sys.stderr)
-            return EXIT_USAGE
-
+    example = _example(example_path)
     stack = load_stack(env, now=now)
     report = check_readiness(env, stack, now, example, Path(args.connectors_dir))
     errors, warnings = report.errors, report.warnings
     failed = bool(errors) or (args.strict and bool(warnings))
-    document: dict[str, Any] = {
+    checked = set().union(*report.checked.values()) if report.checked else set()
+    invocation.document = {
         "ready": not failed,
         "strict": args.strict,
         "env_file": args.env_file,
@@ -75,9 +80,7 @@ def main(argv: list[str] | None = None) -> int:
         "summary": {
             "errors": len(errors),
             "warnings": len(warnings),
-            "variables_checked": len(set().union(*report.checked.values()))
-            if report.checked
-            else 0,
+            "variables_checked": len(checked),
             "tenants": len(stack.tenants),
         },
         "platforms": report.platforms,
@@ -86,11 +89,10 @@ def main(argv: list[str] | None = None) -> int:
         "problems": report.problems(),
     }
     logs.log(
-        30 if failed else 20,
+        logs.Level.WARNING if failed else logs.Level.INFO,
         "production readiness checked",
         ready=not failed,
         errors=len(errors),
         warnings=len(warnings),
     )
-    emit_json(document, secrets)
-    return EXIT_PROBLEMS if failed else EXIT_OK
+    return ExitCode.PROBLEMS if failed else ExitCode.OK

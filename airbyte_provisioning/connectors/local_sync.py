@@ -18,64 +18,38 @@ Records also land in ``records.jsonl`` beside the state, the file the contract c
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
-from airbyte_provisioning.core.paths import REPO_ROOT
-
-CONNECTORS_DIR = REPO_ROOT / "connectors"
+from airbyte_provisioning.connectors.folder import ConnectorFolder, ConnectorFolderError, connector
 
 
 class LocalSyncError(RuntimeError):
     """A run that cannot proceed; the message says which file or stream and what to do."""
 
 
-def connector_dir(name: str) -> Path:
-    """``linkedin-ads``, ``source-linkedin-ads`` or a path → the connector folder."""
-    candidates = [Path(name), CONNECTORS_DIR / name, CONNECTORS_DIR / f"source-{name}"]
-    for candidate in candidates:
-        if (candidate / "manifest.yaml").is_file():
-            return candidate.resolve()
-    known = sorted(
-        p.name for p in CONNECTORS_DIR.glob("source-*") if (p / "manifest.yaml").is_file()
-    )
-    raise LocalSyncError(f"unknown connector {name!r}; known: {', '.join(known)}")
+def find_connector(name: str) -> ConnectorFolder:
+    """``linkedin-ads``, ``source-linkedin-ads`` or a path -> the connector folder."""
+    try:
+        folder = connector(name)
+    except ConnectorFolderError as exc:
+        raise LocalSyncError(str(exc)) from None
+    if not folder.manifest_path.is_file():
+        raise LocalSyncError(f"{folder.manifest_path} does not exist: {name!r} is no connector")
+    return folder
 
 
-def sdm_executable() -> str:
-    """The ``source-declarative-manifest`` script of the running interpreter's environment."""
-    candidate = Path(sys.executable).parent / "source-declarative-manifest"
-    if candidate.exists():
-        return str(candidate)
-    raise LocalSyncError("source-declarative-manifest is not installed: run `make install` first")
+def sdm_command(connector_path: Path, verb: str, config: Path, extra: list[str]) -> list[str]:
+    """For callers that hold a folder path: :meth:`ConnectorFolder.sdm_command`."""
+    return ConnectorFolder(connector_path).sdm_command(verb, config, extra)
 
 
-def sdm_command(connector: Path, verb: str, config: Path, extra: list[str]) -> list[str]:
-    """``source-declarative-manifest <verb>`` for a connector folder of this repository."""
-    command = [
-        sdm_executable(),
-        verb,
-        "--config",
-        str(config),
-        "--manifest-path",
-        str(connector / "manifest.yaml"),
-    ]
-    if (connector / "components.py").is_file():
-        command += ["--components-path", str(connector / "components.py")]
-    return command + extra
-
-
-def sdm_environment() -> dict[str, str]:
-    env = dict(os.environ)
-    # the bundled components.py is this repository's own code
-    env["AIRBYTE_ENABLE_UNSAFE_CODE"] = "true"
-    return env
+sdm_environment = ConnectorFolder.sdm_environment
 
 
 def iter_messages(command: list[str], stderr: TextIO | None = None) -> Iterator[dict[str, Any]]:
@@ -85,7 +59,7 @@ def iter_messages(command: list[str], stderr: TextIO | None = None) -> Iterator[
         stdout=subprocess.PIPE,
         stderr=stderr or subprocess.DEVNULL,
         text=True,
-        env=sdm_environment(),
+        env=ConnectorFolder.sdm_environment(),
     )
     assert process.stdout is not None
     for line in process.stdout:
@@ -108,9 +82,9 @@ def _trace_error(message: Mapping[str, Any]) -> str | None:
     return None
 
 
-def discover(connector: Path, config: Path) -> list[dict[str, Any]]:
+def discover(folder: ConnectorFolder, config: Path) -> list[dict[str, Any]]:
     errors: list[str] = []
-    for message in _checked(iter_messages(sdm_command(connector, "discover", config, [])), errors):
+    for message in _checked(iter_messages(folder.sdm_command("discover", config)), errors):
         if message.get("type") == "CATALOG":
             streams: list[dict[str, Any]] = message["catalog"]["streams"]
             return streams
@@ -219,6 +193,35 @@ def load_stream(db: Any, table: str, configured: Mapping[str, Any], records_path
     )
 
 
+@dataclass
+class SyncFiles:
+    """Where one (connector, config) pair keeps its state and its records between runs."""
+
+    state: Path
+    records: Path
+
+    @classmethod
+    def of(cls, folder: ConnectorFolder, config_path: Path, state_dir: Path) -> SyncFiles:
+        """``<state_dir>/<source-name>.<config stem>.state.json`` and ``....records.jsonl``."""
+        stem = f"{folder.name}.{config_path.stem}"
+        return cls(state_dir / f"{stem}.state.json", state_dir / f"{stem}.records.jsonl")
+
+
+@dataclass
+class _Read:
+    """What a ``read`` produced: records per stream (in ``scratch``) and the last states."""
+
+    scratch: Path
+    counts: dict[str, int]
+    states: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def stream_file(self, name: str) -> Path:
+        return self.scratch / f"{name}.jsonl"
+
+
+Say = Callable[[str], None]
+
+
 def run_sync(
     connector_name: str,
     config_path: Path,
@@ -227,97 +230,127 @@ def run_sync(
     streams: set[str] | None = None,
     progress: TextIO | None = None,
 ) -> SyncResult:
-    import duckdb
-
-    connector = connector_dir(connector_name)
+    """discover, read from the saved state, load into DuckDB, then save the new state."""
+    folder = find_connector(connector_name)
     if not config_path.is_file():
         raise LocalSyncError(f"config file {config_path} does not exist")
     state_dir.mkdir(parents=True, exist_ok=True)
-    stem = f"{connector.name}.{config_path.stem}"
-    state_file = state_dir / f"{stem}.state.json"
-    records_file = state_dir / f"{stem}.records.jsonl"
-    result = SyncResult(connector.name, str(duckdb_path), str(state_file), str(records_file))
+    files = SyncFiles.of(folder, config_path, state_dir)
+    result = SyncResult(folder.name, str(duckdb_path), str(files.state), str(files.records))
+    say = _reporter(progress)
+    try:
+        catalog = configure_catalog(discover(folder, config_path), streams)
+        say(f"{folder.name}: {len(catalog['streams'])} streams discovered")
+        result.state_in = files.state.is_file()
+        with tempfile.TemporaryDirectory(prefix="local-sync-") as scratch:
+            read = _read(folder, config_path, catalog, files, Path(scratch), say)
+            result.streams = _load(duckdb_path, catalog, read)
+    except ConnectorFolderError as exc:
+        raise LocalSyncError(str(exc)) from None
+    _save_state(files.state, read.states)
+    say(f"{folder.name}: {sum(read.counts.values())} records loaded into {duckdb_path}")
+    return result
 
+
+def _reporter(progress: TextIO | None) -> Say:
     def say(text: str) -> None:
         if progress is not None:
             progress.write(f"[sync] {text}\n")
             progress.flush()
 
-    catalog = configure_catalog(discover(connector, config_path), streams)
-    say(f"{connector.name}: {len(catalog['streams'])} streams discovered")
-    with tempfile.TemporaryDirectory(prefix="local-sync-") as scratch:
-        scratch_dir = Path(scratch)
-        catalog_path = scratch_dir / "catalog.json"
-        catalog_path.write_text(json.dumps(catalog))
-        extra = ["--catalog", str(catalog_path)]
-        if state_file.is_file():
-            extra += ["--state", str(state_file)]
-            result.state_in = True
-        files: dict[str, TextIO] = {}
-        counts: dict[str, int] = {c["stream"]["name"]: 0 for c in catalog["streams"]}
-        states: dict[str, dict[str, Any]] = {}
-        errors: list[str] = []
-        try:
-            with records_file.open("w") as all_records:
-                for name in counts:
-                    files[name] = (scratch_dir / f"{name}.jsonl").open("w")
-                for message in _checked(
-                    iter_messages(sdm_command(connector, "read", config_path, extra)), errors
-                ):
-                    kind = message.get("type")
-                    if kind == "RECORD":
-                        record = message["record"]
-                        data = dict(record["data"])
-                        data["_airbyte_extracted_at"] = record.get("emitted_at")
-                        name = record["stream"]
-                        files[name].write(json.dumps(data) + "\n")
-                        all_records.write(json.dumps({"type": "RECORD", "record": record}) + "\n")
-                        counts[name] += 1
-                        if counts[name] % 5000 == 0:
-                            say(f"{name}: {counts[name]} records")
-                    elif kind == "STATE":
-                        state = message["state"]
-                        descriptor = (state.get("stream") or {}).get("stream_descriptor", {})
-                        states[descriptor.get("name", "")] = state
-        finally:
-            for handle in files.values():
-                handle.close()
-        if errors:
-            raise LocalSyncError(
-                "the connector reported errors: " + "; ".join(dict.fromkeys(errors))
-            )
-        db = duckdb.connect(str(duckdb_path))
-        try:
-            db.execute("BEGIN TRANSACTION")
-            for configured in catalog["streams"]:
-                name = configured["stream"]["name"]
-                # DuckDB reads epoch milliseconds as a number: convert on the way in
-                load_stream(db, name, configured, _epoch_to_iso(scratch_dir / f"{name}.jsonl"))
-                result.streams[name] = {
-                    "records": counts[name],
-                    "sync_mode": configured["sync_mode"],
-                }
-            db.execute("COMMIT")
-        except Exception:
-            db.execute("ROLLBACK")
-            raise
-        finally:
-            db.close()
-    if states:
-        previous = json.loads(state_file.read_text()) if state_file.is_file() else []
-        merged = {
-            (s.get("stream") or {}).get("stream_descriptor", {}).get("name", ""): s
-            for s in previous
-        }
-        merged.update(states)
-        state_file.write_text(json.dumps(list(merged.values()), indent=2))
-    say(f"{connector.name}: {sum(counts.values())} records loaded into {duckdb_path}")
-    return result
+    return say
+
+
+def _read(
+    folder: ConnectorFolder,
+    config_path: Path,
+    catalog: Mapping[str, Any],
+    files: SyncFiles,
+    scratch: Path,
+    say: Say,
+) -> _Read:
+    """Run ``read`` from the saved state: one JSON-lines file per stream, plus ``records.jsonl``."""
+    catalog_path = scratch / "catalog.json"
+    catalog_path.write_text(json.dumps(catalog))
+    extra = ["--catalog", str(catalog_path)]
+    if files.state.is_file():
+        extra += ["--state", str(files.state)]
+    read = _Read(scratch, {c["stream"]["name"]: 0 for c in catalog["streams"]})
+    errors: list[str] = []
+    handles: dict[str, TextIO] = {}
+    try:
+        with files.records.open("w") as all_records:
+            for name in read.counts:
+                handles[name] = read.stream_file(name).open("w")
+            command = folder.sdm_command("read", config_path, extra)
+            for message in _checked(iter_messages(command), errors):
+                if message.get("type") == "RECORD":
+                    _keep_record(message["record"], handles, all_records, read, say)
+                elif message.get("type") == "STATE":
+                    state = message["state"]
+                    read.states[_state_stream(state)] = state
+    finally:
+        for handle in handles.values():
+            handle.close()
+    if errors:
+        raise LocalSyncError("the connector reported errors: " + "; ".join(dict.fromkeys(errors)))
+    return read
+
+
+def _keep_record(
+    record: Mapping[str, Any],
+    handles: Mapping[str, TextIO],
+    all_records: TextIO,
+    read: _Read,
+    say: Say,
+) -> None:
+    data = dict(record["data"])
+    data["_airbyte_extracted_at"] = record.get("emitted_at")
+    name = record["stream"]
+    handles[name].write(json.dumps(data) + "\n")
+    all_records.write(json.dumps({"type": "RECORD", "record": record}) + "\n")
+    read.counts[name] += 1
+    if read.counts[name] % 5000 == 0:
+        say(f"{name}: {read.counts[name]} records")
+
+
+def _state_stream(state: Mapping[str, Any]) -> str:
+    return str((state.get("stream") or {}).get("stream_descriptor", {}).get("name", ""))
+
+
+def _load(duckdb_path: Path, catalog: Mapping[str, Any], read: _Read) -> dict[str, dict[str, Any]]:
+    """Every stream into DuckDB in one transaction; the per-stream summary."""
+    import duckdb
+
+    summary: dict[str, dict[str, Any]] = {}
+    db = duckdb.connect(str(duckdb_path))
+    try:
+        db.execute("BEGIN TRANSACTION")
+        for configured in catalog["streams"]:
+            name = configured["stream"]["name"]
+            # DuckDB reads epoch milliseconds as a number: convert on the way in
+            load_stream(db, name, configured, _epoch_to_iso(read.stream_file(name)))
+            summary[name] = {"records": read.counts[name], "sync_mode": configured["sync_mode"]}
+        db.execute("COMMIT")
+    except Exception:
+        db.execute("ROLLBACK")
+        raise
+    finally:
+        db.close()
+    return summary
+
+
+def _save_state(state_file: Path, states: Mapping[str, dict[str, Any]]) -> None:
+    """Merge this run's last state per stream over the saved ones (only after a good load)."""
+    if not states:
+        return
+    previous = json.loads(state_file.read_text()) if state_file.is_file() else []
+    merged = {_state_stream(s): s for s in previous}
+    merged.update(states)
+    state_file.write_text(json.dumps(list(merged.values()), indent=2))
 
 
 def _epoch_to_iso(path: Path) -> Path:
-    from datetime import UTC, datetime
-
     converted = path.with_suffix(".loaded.jsonl")
     with path.open() as source, converted.open("w") as target:
         for line in source:

@@ -3,6 +3,7 @@
 Every record carries the correlation fields the operators alert on (``tenant_id``, ``task_id``,
 ``correlation_id``, ``provider``, ``source_id``, ``connection_id``) when they are known. Context is
 bound with :func:`bind` (a context manager, so fan-out threads each see their own tenant).
+Levels are the closed set :class:`Level`: ``logs.log(Level.WARNING, "event", field=value)``.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ import time
 import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from enum import IntEnum
+from typing import Any, Literal
 
 from airbyte_provisioning.core.redact import redact_text, redact_value
 
@@ -34,6 +36,19 @@ _context: contextvars.ContextVar[dict[str, Any] | None] = contextvars.ContextVar
 )
 _secrets: list[str] = []
 LOGGER_NAME = "airbyte_provisioning"
+
+
+class Level(IntEnum):
+    """The levels the package logs at; the values are the standard library's, so handlers and
+    ``logging.getLogger(...).setLevel`` understand them."""
+
+    DEBUG = logging.DEBUG
+    INFO = logging.INFO
+    WARNING = logging.WARNING
+    ERROR = logging.ERROR
+
+
+LevelName = Literal["DEBUG", "INFO", "WARNING", "ERROR"]
 
 
 class JsonFormatter(logging.Formatter):
@@ -65,11 +80,11 @@ class _StderrJsonHandler(logging.Handler):
             self.handleError(record)
 
 
-def configure(secrets: Iterable[str] = (), level: str = "INFO") -> logging.Logger:
+def configure(secrets: Iterable[str] = (), level: Level | LevelName = Level.INFO) -> logging.Logger:
     """Route the package's logs to stderr as JSON lines; ``secrets`` are scrubbed from them."""
     _secrets[:] = sorted(set(secrets), key=len, reverse=True)
     logger = logging.getLogger(LOGGER_NAME)
-    logger.setLevel(level)
+    logger.setLevel(level if isinstance(level, Level) else Level[level])
     logger.propagate = False
     if not any(isinstance(h, _StderrJsonHandler) for h in logger.handlers):
         handler = _StderrJsonHandler()
@@ -82,7 +97,8 @@ def get_logger() -> logging.Logger:
     return logging.getLogger(LOGGER_NAME)
 
 
-def log(level: int, event: str, **fields: Any) -> None:
+def log(level: Level, event: str, **fields: Any) -> None:
+    """One JSON line: ``event`` plus the bound context plus ``fields``."""
     get_logger().log(level, event, extra={"fields": fields})
 
 

@@ -5,25 +5,20 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Iterable
+from enum import IntEnum
 from typing import IO, Any
 
 from airbyte_provisioning.core.redact import redact_value
 
-EXIT_OK = 0
-EXIT_PROBLEMS = 1
-EXIT_USAGE = 2
 
+class ExitCode(IntEnum):
+    """What a command's exit status means; CI pipelines branch on these."""
 
-def abort(
-    document: dict[str, Any], variable: str, message: str, secrets: Iterable[str], event: str
-) -> int:
-    """Finish a command that cannot go on: the reason, naming its variable, in its JSON answer."""
-    from airbyte_provisioning.core import logs
-
-    document.update(ok=False, problems=[{"variable": variable, "message": message}])
-    logs.log(40, event, reason=message)
-    emit_json(document, secrets)
-    return EXIT_PROBLEMS
+    OK = 0
+    PROBLEMS = 1  # the command ran and found (or hit) problems; its JSON lists them
+    USAGE = 2  # bad options, variables or input files; nothing was attempted
+    # ``--detailed-exitcode`` plans (as terraform does): changes are pending. An alias of USAGE.
+    CHANGES_PENDING = 2
 
 
 def emit_json(document: Any, secrets: Iterable[str] = (), stream: IO[str] | None = None) -> None:

@@ -40,7 +40,9 @@ def is_secret_key(key: str) -> bool:
 
 
 # ``scheme://user:password@`` in any text: the userinfo of a URL is a credential wherever it is
-_URL_USERINFO = re.compile(r"(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*://)(?P<userinfo>[^/@\s]+)@")
+_URL_USERINFO = re.compile(
+    r"(?P<scheme>[A-Za-z][A-Za-z0-9+.-]{0,30}://)(?P<userinfo>[^/@\s]{1,1024})@"
+)
 
 
 def url_userinfo_secrets(value: str) -> set[str]:

@@ -19,7 +19,13 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from functools import lru_cache
+from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from airbyte_provisioning.model.text import quoted, whole_number
+
+# how an expression was written: Unix (5 fields or @daily...) or Quartz (6-7 fields, seconds first)
+CronForm = Literal["unix", "quartz"]
 
 
 class CronError(ValueError):
@@ -59,6 +65,9 @@ class _Field:
     names: dict[str, int] | None = None
 
 
+# how far :meth:`QuartzCron.next_fire` looks when the year field is open
+NEVER_HORIZON_YEARS = 8
+
 SECONDS = _Field("seconds", 0, 59)
 MINUTES = _Field("minutes", 0, 59)
 HOURS = _Field("hours", 0, 23)
@@ -71,14 +80,20 @@ UNIX_DAY_OF_WEEK = _Field("day-of-week", 0, 7, UNIX_DAY_NAMES)
 _ITEM = re.compile(r"^(?P<base>\*|[A-Z0-9]+(?:-[A-Z0-9]+)?)(?:/(?P<step>[0-9]+))?$")
 
 
+def _number(digits: str) -> int:
+    """Digits a pattern matched, bounded (see :func:`whole_number`)."""
+    return whole_number(digits) or 0
+
+
 def _value(token: str, field: _Field) -> int:
     if field.names and token in field.names:
         return field.names[token]
-    if not token.isdigit():
-        raise CronError(f"{field.name}: {token!r} is not a number or a known name")
-    number = int(token)
+    number = whole_number(token)
+    if number is None:
+        raise CronError(f"{field.name}: {quoted(token)} is not a number or a known name")
     if not field.low <= number <= field.high:
-        raise CronError(f"{field.name}: {number} is outside {field.low}-{field.high}")
+        shown = str(number) if len(token) <= 8 else quoted(token)
+        raise CronError(f"{field.name}: {shown} is outside {field.low}-{field.high}")
     return number
 
 
@@ -88,15 +103,17 @@ def _expand(text: str, field: _Field, *, unix: bool = False) -> frozenset[int]:
     for item in text.split(","):
         match = _ITEM.match(item)
         if not match:
-            raise CronError(f"{field.name}: cannot parse {item!r}")
+            raise CronError(f"{field.name}: cannot parse {quoted(item)}")
         base, step_text = match.group("base"), match.group("step")
         step = 1
         if step_text is not None:
-            step = int(step_text)
+            step = whole_number(step_text) or 0
             if step == 0:
-                raise CronError(f"{field.name}: step 0 in {item!r} never fires")
+                raise CronError(f"{field.name}: step 0 in {quoted(item)} never fires")
             if step > field.high - field.low + 1:
-                raise CronError(f"{field.name}: step {step} in {item!r} is larger than the field")
+                raise CronError(
+                    f"{field.name}: step {step} in {quoted(item)} is larger than the field"
+                )
         if base == "*":
             start, stop = field.low, field.high
         elif "-" in base:
@@ -104,14 +121,14 @@ def _expand(text: str, field: _Field, *, unix: bool = False) -> frozenset[int]:
             start, stop = _value(first, field), _value(last, field)
             if stop < start:
                 raise CronError(
-                    f"{field.name}: range {item!r} runs backwards; split it into two ranges "
+                    f"{field.name}: range {quoted(item)} runs backwards; split it into two ranges "
                     "joined by a comma"
                 )
         else:
             start = _value(base, field)
             if step_text is not None and unix:
                 raise CronError(
-                    f"{field.name}: {item!r} needs a range or '*' before the step in Unix cron "
+                    f"{field.name}: {quoted(item)} needs a range or '*' before the step in Unix cron "
                     f"(e.g. {start}-{field.high}/{step})"
                 )
             stop = field.high if step_text is not None else start
@@ -165,6 +182,37 @@ class QuartzCron:
                         found.append(local)
             day += timedelta(days=1)
         return sorted(found, key=lambda d: d.timestamp())
+
+    def next_fire(
+        self, start: datetime, horizon_years: int = NEVER_HORIZON_YEARS
+    ) -> datetime | None:
+        """The first instant at or after ``start`` (aware), or None when there is none: no year
+        left in the year field, or no calendar date matching within ``horizon_years`` (31
+        February never comes; 29 February comes within 8 years, which is why that is the
+        default horizon when the year field is open)."""
+        zone = start.tzinfo
+        if zone is None:
+            raise ValueError("next_fire needs an aware datetime")
+        day = start.astimezone(zone).date()
+        last_year = max(self.years) if self.years is not None else day.year + horizon_years
+        times = sorted((h, m, s) for h in self.hours for m in self.minutes for s in self.seconds)
+        while day.year <= last_year:
+            if self.years is not None and day.year not in self.years:
+                day = date(day.year + 1, 1, 1)
+            elif day.month not in self.months:
+                day = _first_of_next_month(day)
+            else:
+                if self.matches_date(day):
+                    for h, m, s in times:
+                        local = datetime(day.year, day.month, day.day, h, m, s, tzinfo=zone)
+                        if local >= start and _exists(local, zone):
+                            return local
+                day += timedelta(days=1)
+        return None
+
+
+def _first_of_next_month(day: date) -> date:
+    return date(day.year + 1, 1, 1) if day.month == 12 else date(day.year, day.month + 1, 1)
 
 
 def _exists(local: datetime, zone: tzinfo) -> bool:
@@ -226,14 +274,14 @@ _DOW_SPECIAL = re.compile(r"^(L|([A-Z0-9]+)L|([A-Z0-9]+)#([0-9]+))$")
 def _check_day_of_month(field: str) -> None:
     special = _DOM_SPECIAL.match(field)
     if special:
-        if special.group(2) is not None and not 0 <= int(special.group(2)) <= 30:
-            raise CronError(f"day-of-month: offset in {field!r} must be 0-30")
-        if special.group(3) is not None and not 1 <= int(special.group(3)) <= 31:
-            raise CronError(f"day-of-month: {field!r} needs a day 1-31 before W")
+        if special.group(2) is not None and not 0 <= _number(special.group(2)) <= 30:
+            raise CronError(f"day-of-month: offset in {quoted(field)} must be 0-30")
+        if special.group(3) is not None and not 1 <= _number(special.group(3)) <= 31:
+            raise CronError(f"day-of-month: {quoted(field)} needs a day 1-31 before W")
         return
     if any(_QUARTZ_ONLY.match(token) for token in re.split(r"[,/-]", field)):
         raise CronError(
-            f"day-of-month: {field!r} mixes L/W with other values; "
+            f"day-of-month: {quoted(field)} mixes L/W with other values; "
             "L, LW, L-n and nW must stand alone"
         )
     _expand(field, DAY_OF_MONTH)
@@ -246,12 +294,12 @@ def _check_day_of_week(field: str) -> None:
             _value(special.group(2), QUARTZ_DAY_OF_WEEK)
         if special.group(3) is not None:
             _value(special.group(3), QUARTZ_DAY_OF_WEEK)
-            if not 1 <= int(special.group(4)) <= 5:
-                raise CronError(f"day-of-week: {field!r} asks for occurrence outside 1-5")
+            if not 1 <= _number(special.group(4)) <= 5:
+                raise CronError(f"day-of-week: {quoted(field)} asks for occurrence outside 1-5")
         return
     if any(_QUARTZ_ONLY.match(token) for token in re.split(r"[,/-]", field)):
         raise CronError(
-            f"day-of-week: {field!r} mixes L/# with other values; they must stand alone"
+            f"day-of-week: {quoted(field)} mixes L/# with other values; they must stand alone"
         )
     _expand(field, QUARTZ_DAY_OF_WEEK)
 
@@ -272,7 +320,7 @@ def parse_quartz(expression: str) -> QuartzCron:
     if (dom == "?") == (dow == "?"):
         raise CronError(
             "Quartz needs '?' in exactly one of day-of-month and day-of-week "
-            f"(got {dom!r} and {dow!r}); e.g. '0 0 2 * * ?' for 02:00 every day"
+            f"(got {quoted(dom)} and {quoted(dow)}); e.g. '0 0 2 * * ?' for 02:00 every day"
         )
     if dom != "?":
         _check_day_of_month(dom)
@@ -317,7 +365,7 @@ def unix_to_quartz(expression: str) -> str:
         if text.lower() == "@reboot":
             raise CronError("@reboot has no schedule equivalent in Airbyte")
         if text.lower() not in UNIX_MACROS:
-            raise CronError(f"unknown cron macro {text!r}; known: {', '.join(UNIX_MACROS)}")
+            raise CronError(f"unknown cron macro {quoted(text)}; known: {', '.join(UNIX_MACROS)}")
         text = UNIX_MACROS[text.lower()]
     fields = text.upper().split()
     if len(fields) != 5:
@@ -346,21 +394,21 @@ def unix_to_quartz(expression: str) -> str:
             quartz_dom, quartz_dow = dom, "?"
         else:
             raise CronError(
-                f"day-of-month {dom!r} AND day-of-week {dow!r} both restrict the day; Quartz can "
+                f"day-of-month {quoted(dom)} AND day-of-week {quoted(dow)} both restrict the day; Quartz can "
                 "restrict only one of them: keep one and use '*' for the other"
             )
     elif dom_full or dow_full:  # Vixie: either may match, and one matches every day
         quartz_dom, quartz_dow = "*", "?"
     else:
         raise CronError(
-            f"in Unix cron, day-of-month {dom!r} and day-of-week {dow!r} fire when EITHER matches; "
+            f"in Unix cron, day-of-month {quoted(dom)} and day-of-week {quoted(dow)} fire when EITHER matches; "
             "Quartz cannot express that: use two schedule groups, or '*' in one of the fields"
         )
     return " ".join(["0", minute, hour, quartz_dom, month, quartz_dow])
 
 
-def to_quartz(expression: str) -> tuple[str, str]:
-    """``(quartz expression, form)`` where form is ``"quartz"`` or ``"unix"``; validated."""
+def to_quartz(expression: str) -> tuple[str, CronForm]:
+    """``(quartz expression, form)``: the form the expression was written in; validated."""
     text = " ".join(expression.split())
     if not text:
         raise CronError("empty cron expression")
@@ -369,8 +417,20 @@ def to_quartz(expression: str) -> tuple[str, str]:
             f"cron needs 5 fields (Unix: minute hour day-of-month month day-of-week) or 6-7 "
             f"fields (Quartz: seconds first), got {len(text.split())}"
         )
-    if text.startswith("@") or len(text.split()) == 5:
+    form: CronForm
+    fields = text.split()
+    if text.startswith("@") or len(fields) == 5:
         quartz, form = unix_to_quartz(text), "unix"
+    elif "?" not in (fields[3], fields[5]):
+        # 6-7 fields without the '?' every Quartz expression has: most often a Unix expression
+        # with a stray field, so name both forms rather than only Quartz's '?' rule
+        raise CronError(
+            f"{len(fields)} fields, but neither day-of-month ({quoted(fields[3])}) nor day-of-week "
+            f"({quoted(fields[5])}) is '?': expected 5 (Unix) or 6-7 (Quartz) fields, Unix as "
+            "minute hour day-of-month month day-of-week (e.g. '0 6-22 * * *'), Quartz as seconds "
+            "minute hour day-of-month month day-of-week [year] with '?' in exactly one of "
+            "day-of-month and day-of-week (e.g. '0 0 6-22 * * ?')"
+        )
     else:
         quartz, form = text.upper(), "quartz"
     return parse_quartz(quartz).expression, form
@@ -387,15 +447,17 @@ def validate_timezone(name: str) -> ZoneInfo:
         raise CronError("empty time zone; use an IANA name such as America/Jamaica")
     if name.startswith("Etc"):
         raise CronError(
-            f"Airbyte refuses time zone ids starting with 'Etc' ({name!r}); "
+            f"Airbyte refuses time zone ids starting with 'Etc' ({quoted(name)}); "
             "use a named zone such as UTC or America/Jamaica"
         )
     if name not in _known_zones():
-        raise CronError(f"unknown time zone {name!r}; use an IANA name such as America/Jamaica")
+        raise CronError(
+            f"unknown time zone {quoted(name)}; use an IANA name such as America/Jamaica"
+        )
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError) as exc:  # pragma: no cover - tzdata mismatch
-        raise CronError(f"unknown time zone {name!r}") from exc
+        raise CronError(f"unknown time zone {quoted(name)}") from exc
 
 
 @lru_cache(maxsize=4096)
@@ -407,3 +469,10 @@ def fire_times_between(
     start = datetime.fromisoformat(start_iso).astimezone(tz)
     end = datetime.fromisoformat(end_iso).astimezone(tz)
     return tuple(parse_quartz(expression).fire_times(start, end))
+
+
+@lru_cache(maxsize=1024)
+def next_fire_time(expression: str, zone: str, start_iso: str) -> datetime | None:
+    """Cached :meth:`QuartzCron.next_fire` from ``start`` in ``zone``: None when it never fires."""
+    tz = ZoneInfo(zone)
+    return parse_quartz(expression).next_fire(datetime.fromisoformat(start_iso).astimezone(tz))

@@ -9,11 +9,21 @@ tenant's time zone, which is what Airbyte's ``scheduleData.cron`` takes.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, time, timedelta
-from typing import Any
+from typing import Any, Literal
 
-from airbyte_provisioning.model.cron import CronError, fire_times_between
+from airbyte_provisioning.model.cron import (
+    CronError,
+    fire_times_between,
+    next_fire_time,
+    to_quartz,
+)
+from airbyte_provisioning.model.text import quoted
+from airbyte_provisioning.model.variables import BasicTimeUnit
+
+# a Quartz cron, or a basic interval (which drifts with each sync's end time)
+ScheduleKind = Literal["cron", "basic"]
 
 _CLOCK = re.compile(r"^([01]?[0-9]|2[0-3]):([0-5][0-9])$")
 FIRE_TIMES_SHOWN = 48
@@ -23,7 +33,7 @@ SLA_HORIZON_DAYS = 7
 def parse_clock(text: str) -> time:
     match = _CLOCK.match(text.strip())
     if not match:
-        raise ValueError(f"{text!r} is not a time of day HH:MM")
+        raise ValueError(f"{quoted(text)} is not a time of day HH:MM")
     return time(int(match.group(1)), int(match.group(2)))
 
 
@@ -46,6 +56,13 @@ class SlaHint:
             out["run_minutes"] = self.run_minutes
         return out
 
+    def expectation(self) -> str:
+        """What every run must do, for messages (``start between 06:00 and 22:00``)."""
+        if self.window:
+            return f"start between {self.window[0]:%H:%M} and {self.window[1]:%H:%M}"
+        finish = f"{self.finish_by:%H:%M}" if self.finish_by else "?"
+        return f"start after midnight and finish ({self.run_minutes} min budget) by {finish}"
+
     def violations(self, fires: tuple[datetime, ...]) -> list[datetime]:
         bad: list[datetime] = []
         for fire in fires:
@@ -67,14 +84,50 @@ class SlaHint:
 class Schedule:
     group: str
     timezone: str
-    kind: str  # "cron" | "basic"
+    kind: ScheduleKind
     quartz: str | None = None
     written_as: str | None = None
     converted_from_unix: bool = False
     basic_units: int | None = None
-    basic_time_unit: str | None = None
+    basic_time_unit: BasicTimeUnit | None = None
     set_by: tuple[str, ...] = ()
     sla: SlaHint = field(default_factory=SlaHint)
+    # minutes added to the written cron's minute by a spread (None: not spread)
+    spread_offset: int | None = None
+
+    @property
+    def minute(self) -> int | None:
+        """The cron's minute when its minute field is one value (``0 15 2 * * ?`` → 15)."""
+        if self.kind != "cron" or self.quartz is None:
+            return None
+        text = self.quartz.split()[1]
+        return int(text) if text.isdigit() else None
+
+    def shifted(self, offset: int, variable: str) -> Schedule:
+        """This cron ``offset`` minutes later within the same hour, set by ``variable`` too.
+
+        Only the minute field moves, so the caller keeps ``minute + offset <= 59``: past that,
+        the hour field would have to move too (and the day, past 23:59), changing what the
+        written cron means.
+        """
+        minute = self.minute
+        if self.quartz is None or minute is None or not 0 <= minute + offset <= 59:
+            raise ValueError(f"cannot shift {self.quartz!r} by {offset} minutes within its hour")
+        fields = self.quartz.split()
+        fields[1] = str(minute + offset)
+        return replace(
+            self,
+            quartz=" ".join(fields),
+            set_by=(*self.set_by, variable),
+            spread_offset=offset,
+        )
+
+    def next_fire(self, start: datetime) -> datetime | None:
+        """The first fire time at or after ``start``; None for a cron that never fires again
+        (and for a basic interval, which has no fire times of its own)."""
+        if self.kind != "cron" or self.quartz is None:
+            return None
+        return next_fire_time(self.quartz, self.timezone, start.isoformat())
 
     def to_airbyte(self) -> dict[str, Any]:
         """The ``scheduleType``/``scheduleData`` pair of a Config API connection."""
@@ -108,6 +161,8 @@ class Schedule:
             out["quartz"] = self.quartz
             out["written_as"] = self.written_as
             out["converted_from_unix"] = self.converted_from_unix
+            if self.spread_offset is not None:
+                out["spread_offset_minutes"] = self.spread_offset
             try:
                 fires = self.fire_times(now)
             except CronError:
@@ -121,3 +176,40 @@ class Schedule:
             out["sla"] = sla
         out["airbyte"] = self.to_airbyte()
         return out
+
+
+def cron_schedule(
+    group: str, timezone: str, written: str, variable: str, sla: SlaHint | None = None
+) -> Schedule:
+    """The schedule of a cron written as Unix or Quartz in ``variable``; raises CronError."""
+    quartz, form = to_quartz(written)
+    return Schedule(
+        group=group,
+        timezone=timezone,
+        kind="cron",
+        quartz=quartz,
+        written_as=written,
+        converted_from_unix=form == "unix",
+        set_by=(variable,),
+        sla=sla or SlaHint(),
+    )
+
+
+def basic_schedule(
+    group: str,
+    timezone: str,
+    units: int,
+    time_unit: BasicTimeUnit,
+    set_by: tuple[str, ...],
+    sla: SlaHint | None = None,
+) -> Schedule:
+    """An interval schedule: every ``units`` ``time_unit`` after the previous sync ends."""
+    return Schedule(
+        group=group,
+        timezone=timezone,
+        kind="basic",
+        basic_units=units,
+        basic_time_unit=time_unit,
+        set_by=set_by,
+        sla=sla or SlaHint(),
+    )

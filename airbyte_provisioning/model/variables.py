@@ -13,6 +13,7 @@ Three families:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal, get_args
 
 PREFIX = "AIRBYTE_"
 DEFAULT_TIMEZONE = "America/Jamaica"
@@ -42,7 +43,8 @@ TEMPLATES: dict[str, TemplateDef] = {
 
 BUILTIN_GROUPS = ("METRICS", "DAILY")
 
-# Per-group keys; the SLA keys carry the seed's hints (METRICS inside 06:00-22:00, DAILY done by 03:00).
+# Per-group keys; the SLA keys carry the seed's hints (METRICS inside 06:00-22:00, DAILY done by
+# 03:00); SPREAD_MINUTES moves each tenant connection's cron by a stable offset (model.spread).
 SCHEDULE_KEYS = (
     "CRON",
     "BASIC_UNITS",
@@ -50,12 +52,15 @@ SCHEDULE_KEYS = (
     "SLA_WINDOW",
     "SLA_FINISH_BY",
     "SLA_RUN_MINUTES",
+    "SPREAD_MINUTES",
 )
 BUILTIN_SLA: dict[str, dict[str, str]] = {
     "METRICS": {"SLA_WINDOW": "06:00-22:00"},
     "DAILY": {"SLA_FINISH_BY": "03:00", "SLA_RUN_MINUTES": "30"},
 }
-BASIC_TIME_UNITS = ("minutes", "hours", "days", "weeks", "months")
+# the time units of an Airbyte basic schedule (``scheduleData.basicSchedule.timeUnit``)
+BasicTimeUnit = Literal["minutes", "hours", "days", "weeks", "months"]
+BASIC_TIME_UNITS: tuple[BasicTimeUnit, ...] = get_args(BasicTimeUnit)
 
 TEMPLATE_KEYS = ("NAME", "STATUS", "PREFIX", "CONNECTION_ID", "SCHEDULE_GROUP")
 GLOBAL_TEMPLATE_KEYS = ("CONNECTION_ID", "SCHEDULE_GROUP")
@@ -143,6 +148,7 @@ GLOBAL_VARIABLES = frozenset(
         # airbyte_health_check.py knobs
         "HEALTH_SLA_GRACE_MINUTES",
         "HEALTH_EXPECT_ROWS",
+        "HEALTH_CONCURRENCY",
         # bootstrap_connections.py: workspaces handled in parallel
         "BOOTSTRAP_CONCURRENCY",
         # read by the connector runtime (source-declarative-manifest), not by these scripts
@@ -155,6 +161,12 @@ GLOBAL_VARIABLES = frozenset(
         *ALL_CONNECTOR_VARIABLES,
     )
 )
+
+
+def basic_time_unit(text: str) -> BasicTimeUnit | None:
+    """``text`` (any case) as a basic-schedule time unit, or None when it is not one."""
+    wanted = text.lower()
+    return next((unit for unit in BASIC_TIME_UNITS if unit == wanted), None)
 
 
 def tenant_env_prefix(slug: str) -> str:

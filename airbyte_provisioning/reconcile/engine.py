@@ -4,31 +4,40 @@ Units are grouped by workspace: a group is observed once, its units are planned 
 are workspace-wide) and applied one after the other, so two tenants sharing a workspace never
 race for the same tag. Groups run in a thread pool. A unit's failure is recorded in its result and
 never stops another unit; a saved plan is applied only for units whose fresh plan is identical.
+The one exception is Airbyte itself missing (:class:`~airbyte_provisioning.api.AirbyteUnreachableError`,
+the client's connection budget spent): it stops the whole run, raised from :func:`run_units`,
+since every other unit would fail the same way.
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import Literal
 
-from airbyte_provisioning.api import AirbyteClient, AirbyteError
+from airbyte_provisioning.api import AirbyteClient, AirbyteError, AirbyteUnreachableError
 from airbyte_provisioning.core import logs
+from airbyte_provisioning.core.logs import Level
+from airbyte_provisioning.core.types import JsonDict
 from airbyte_provisioning.reconcile.apply import Applier, Outcome
-from airbyte_provisioning.reconcile.model import DesiredUnit, JsonDict, Observed
+from airbyte_provisioning.reconcile.model import DesiredUnit, Observed
 from airbyte_provisioning.reconcile.observe import observe_workspace
 from airbyte_provisioning.reconcile.plan import UnitPlan, plan_unit
 
 DEFAULT_CONCURRENCY = 8
 MAX_CONCURRENCY = 64
 
+# planned (not applied), ok (applied), failed, blocked (it would delete sync state), stale (the
+# saved plan no longer matches), skipped (not in the saved plan)
+UnitStatus = Literal["planned", "ok", "failed", "blocked", "stale", "skipped"]
+
 
 @dataclass
 class UnitResult:
     unit: str
     workspace_id: str
-    status: str  # planned | ok | failed | blocked | stale | skipped
+    status: UnitStatus
     plan: UnitPlan
     outcomes: list[Outcome] = field(default_factory=list)
     message: str | None = None
@@ -68,6 +77,11 @@ class UnitResult:
         if not self.outcomes:
             lines = [a.persist for a in self.plan.actions if a.persist]
         return [line for line in lines if line]
+
+
+def recovered_count(results: Sequence[UnitResult]) -> int:
+    """Creates whose outcome was unknown and that were resolved within the run."""
+    return sum(1 for r in results for o in r.outcomes if o.recovered)
 
 
 @dataclass
@@ -131,8 +145,10 @@ def _run_group(
     with logs.bind(workspace_id=workspace_id):
         try:
             observed = observer(workspace_id, units)
+        except AirbyteUnreachableError:
+            raise
         except AirbyteError as exc:
-            logs.log(logging.WARNING, "reconcile.observe_failed", reason=str(exc))
+            logs.log(Level.WARNING, "reconcile.observe_failed", reason=str(exc))
             return [
                 UnitResult(
                     u.unit,
@@ -167,7 +183,7 @@ def _finish(applier: Applier, unit: DesiredUnit, plan: UnitPlan, options: RunOpt
                     "changed since it was made, secrets included): nothing was applied; make a new "
                     "plan and review it"
                 )
-                logs.log(logging.WARNING, "reconcile.stale_plan", tenant=unit.unit)
+                logs.log(Level.WARNING, "reconcile.stale_plan", tenant=unit.unit)
                 return result
         if not options.apply:
             if not plan.ok:
@@ -175,8 +191,10 @@ def _finish(applier: Applier, unit: DesiredUnit, plan: UnitPlan, options: RunOpt
             return result
         try:
             result.outcomes = applier.apply_unit(unit, plan)
+        except AirbyteUnreachableError:
+            raise
         except Exception as exc:  # one tenant's bug must not stop the others
-            logs.log(logging.ERROR, "reconcile.apply_crashed", error=f"{type(exc).__name__}: {exc}")
+            logs.log(Level.ERROR, "reconcile.apply_crashed", error=f"{type(exc).__name__}: {exc}")
             result.status, result.message = "failed", f"{type(exc).__name__}: {exc}"
             return result
         if plan.problems or any(
@@ -188,7 +206,7 @@ def _finish(applier: Applier, unit: DesiredUnit, plan: UnitPlan, options: RunOpt
         else:
             result.status = "ok"
         logs.log(
-            logging.INFO if result.ok else logging.WARNING,
+            Level.INFO if result.ok else Level.WARNING,
             "reconcile.unit_applied",
             status=result.status,
             results={o.key: o.result for o in result.outcomes},

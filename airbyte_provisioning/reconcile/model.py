@@ -20,12 +20,15 @@ import hashlib
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
+from airbyte_provisioning.core.jsonpath import JsonPath, format_path
 from airbyte_provisioning.core.redact import AIRBYTE_MASK, fingerprint
+from airbyte_provisioning.core.types import JsonDict
+from airbyte_provisioning.model.stack import ConnectionStatus
 
-JsonDict = dict[str, Any]
-Path_ = tuple[str | int, ...]
+# where a connection's source comes from (see SourceRef)
+SourceHow = Literal["explicit", "managed", "template"]
 
 TAG_PREFIX = "stack:"
 TAG_COLOR = "#3b82f6"
@@ -67,7 +70,7 @@ def digest(value: Any) -> str:
     return "sha256:" + hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-def get_path(document: Any, path: Path_) -> Any:
+def get_path(document: Any, path: JsonPath) -> Any:
     for part in path:
         if isinstance(part, int):
             if not isinstance(document, list) or part >= len(document):
@@ -78,10 +81,10 @@ def get_path(document: Any, path: Path_) -> Any:
     return document
 
 
-def flatten(value: Any, prefix: Path_ = ()) -> dict[Path_, Any]:
+def flatten(value: Any, prefix: JsonPath = ()) -> dict[JsonPath, Any]:
     """Leaf paths of a JSON value (empty containers are leaves)."""
     if isinstance(value, Mapping) and value:
-        out: dict[Path_, Any] = {}
+        out: dict[JsonPath, Any] = {}
         for key, item in value.items():
             out.update(flatten(item, (*prefix, str(key))))
         return out
@@ -91,13 +94,6 @@ def flatten(value: Any, prefix: Path_ = ()) -> dict[Path_, Any]:
             out.update(flatten(item, (*prefix, index)))
         return out
     return {prefix: value}
-
-
-def format_path(path: Path_) -> str:
-    text = ""
-    for part in path:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
-    return text
 
 
 # --------------------------------------------------------------------------------------------
@@ -112,7 +108,7 @@ class DesiredSource:
     workspace_id: str
     definition_id: str
     config: Mapping[str, Any] = field(repr=False)  # holds secrets: never printed or saved
-    secret_paths: tuple[Path_, ...] = ()
+    secret_paths: tuple[JsonPath, ...] = ()
     variables: tuple[str, ...] = ()
 
     @property
@@ -153,7 +149,7 @@ class SourceRef:
     (a :class:`DesiredSource` of the same unit) or ``template`` (the template connection's own
     source, when it lives in the tenant's workspace)."""
 
-    how: str
+    how: SourceHow
     platform: str
     source_id: str | None = None
     variable: str | None = None
@@ -163,7 +159,7 @@ class SourceRef:
 class DesiredConnection:
     template: str
     name: str
-    status: str
+    status: ConnectionStatus
     namespace: str
     prefix: str
     schedule: Mapping[str, Any]

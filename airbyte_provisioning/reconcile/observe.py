@@ -13,11 +13,11 @@ from collections.abc import Collection, Iterable, Mapping
 from typing import Any
 
 from airbyte_provisioning.api import AirbyteClient, AirbyteNotFoundError
+from airbyte_provisioning.core.types import JsonDict
 from airbyte_provisioning.model import variables as V
 from airbyte_provisioning.model.tenants import StackConfig
 from airbyte_provisioning.reconcile.model import (
     PLATFORM_TEMPLATES,
-    JsonDict,
     Observed,
     TemplateSnapshot,
     platform_of_source_name,

@@ -14,36 +14,36 @@ from __future__ import annotations
 
 from collections.abc import Mapping, MutableSet
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, Literal
 
-from airbyte_provisioning.core.redact import AIRBYTE_MASK
+from airbyte_provisioning.core.types import JsonDict
+from airbyte_provisioning.reconcile.diff import config_changes, diff_fields, resets_for
 from airbyte_provisioning.reconcile.model import (
     FINGERPRINT_KEY,
-    STATE_FIELDS,
     DesiredConnection,
     DesiredSource,
     DesiredUnit,
-    JsonDict,
     Observed,
     digest,
-    flatten,
-    format_path,
     observed_managed,
     operation_specs,
     tag_names,
 )
 
 PLAN_FORMAT = 1
-PENDING = ("create", "update", "adopt")
-_ABSENT = "(absent)"
+# what an action is about; apply handles them in this order
+ResourceKind = Literal["tag", "source", "connection"]
+# what apply will do: write (create, update, adopt: tag an existing connection), nothing, or refuse
+ActionType = Literal["create", "update", "adopt", "noop", "error"]
+PENDING: tuple[ActionType, ...] = ("create", "update", "adopt")
 BUCKET_KEYS = ("s3_bucket_name", "gcs_bucket_name", "bucket_name", "bucket")
 
 
 @dataclass
 class Action:
-    kind: str
+    kind: ResourceKind
     key: str
-    action: str
+    action: ActionType
     name: str | None = None
     resource_id: str | None = None
     found_by: str | None = None
@@ -159,57 +159,6 @@ class Plan:
             created_at=str(data.get("created_at")),
             units=[UnitPlan.from_dict(u) for u in data.get("units") or []],
         )
-
-
-# --------------------------------------------------------------------------------------------
-# diffs
-# --------------------------------------------------------------------------------------------
-def diff_fields(before: Any, after: Any, prefix: str = "") -> list[JsonDict]:
-    """Leaf differences of two normal forms, as ``{field, from, to}`` (dicts recurse)."""
-    if isinstance(before, Mapping) and isinstance(after, Mapping):
-        out: list[JsonDict] = []
-        for key in sorted(set(before) | set(after), key=str):
-            name = f"{prefix}.{key}" if prefix else str(key)
-            if key not in before:
-                out.append({"field": name, "from": _ABSENT, "to": after[key]})
-            elif key not in after:
-                out.append({"field": name, "from": before[key], "to": _ABSENT})
-            else:
-                out.extend(diff_fields(before[key], after[key], name))
-        return out
-    if before == after:
-        return []
-    return [{"field": prefix, "from": before, "to": after}]
-
-
-def config_changes(source: DesiredSource, observed: Mapping[str, Any]) -> list[JsonDict]:
-    """Non-secret config differences; a masked or secret path is left to the fingerprint."""
-    wanted = flatten(source.redacted_config())
-    seen = flatten({k: v for k, v in observed.items() if k != FINGERPRINT_KEY})
-    secret = set(source.secret_paths)
-    changes: list[JsonDict] = []
-    for path in sorted(set(wanted) | set(seen), key=lambda p: [str(x) for x in p]):
-        if path in secret or AIRBYTE_MASK in (wanted.get(path), seen.get(path)):
-            continue
-        if wanted.get(path, _ABSENT) != seen.get(path, _ABSENT):
-            changes.append(
-                {
-                    "field": "config." + format_path(path),
-                    "from": seen.get(path, _ABSENT),
-                    "to": wanted.get(path, _ABSENT),
-                }
-            )
-    return changes
-
-
-def resets_for(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[str]:
-    """Streams whose state Airbyte deletes when ``after``'s catalog replaces ``before``'s."""
-    affected = []
-    for name, old in before.items():
-        new = after.get(name)
-        if new is None or any(old.get(f) != new.get(f) for f in STATE_FIELDS):
-            affected.append(name)
-    return sorted(affected)
 
 
 # --------------------------------------------------------------------------------------------
@@ -428,11 +377,29 @@ def _plan_connection(
         action.changes = diff_fields({}, {**connection.managed(), "source": connection.source.how})
         action.observed_digest = digest(None)
         return action
+    observed_ops = observed.operations.get(str(read.get("connectionId")), [])
+    _identify(action, connection, read, found_by, observed_ops)
+    if source_id is None or read.get("sourceId") != source_id:
+        action.action, action.reason = "error", _wrong_source(connection, read, source_id)
+        return action
+    action.changes, action.resets_state = _connection_changes(connection, read, observed_ops)
+    tagged = connection.tag in tag_names(read)
+    action.action = "adopt" if not tagged else ("update" if action.changes else "noop")
+    return action
+
+
+def _identify(
+    action: Action,
+    connection: DesiredConnection,
+    read: Mapping[str, Any],
+    found_by: str | None,
+    observed_ops: list[JsonDict],
+) -> None:
+    """Record which existing connection the action manages, and a digest of how it was read."""
     ident = str(read.get("connectionId"))
     action.resource_id, action.found_by = ident, found_by
     if connection.connection_id is None:
         action.persist = f"{connection.id_variable}={ident}"
-    observed_ops = observed.operations.get(ident, [])
     action.observed_digest = digest(
         [
             observed_managed(read, True),
@@ -442,20 +409,30 @@ def _plan_connection(
             operation_specs(observed_ops),
         ]
     )
-    if source_id is None or read.get("sourceId") != source_id:
-        wanted = source_id or f"a new {connection.source.platform} source"
-        action.action = "error"
-        action.reason = (
-            f"connection {ident} reads source {read.get('sourceId')}, but it should read {wanted} "
-            f"({connection.source.how}); Airbyte cannot change a connection's source: delete the "
-            "connection (its sync state goes with it) and re-run, or restore the source setting"
-        )
-        return action
+
+
+def _wrong_source(
+    connection: DesiredConnection, read: Mapping[str, Any], source_id: str | None
+) -> str:
+    wanted = source_id or f"a new {connection.source.platform} source"
+    return (
+        f"connection {read.get('connectionId')} reads source {read.get('sourceId')}, but it should "
+        f"read {wanted} ({connection.source.how}); Airbyte cannot change a connection's source: "
+        "delete the connection (its sync state goes with it) and re-run, or restore the source "
+        "setting"
+    )
+
+
+def _connection_changes(
+    connection: DesiredConnection, read: Mapping[str, Any], observed_ops: list[JsonDict]
+) -> tuple[list[JsonDict], list[str]]:
+    """(field changes, streams whose state the update would delete)."""
     before = observed_managed(read, connection.non_breaking_changes is not None)
     after = connection.managed()
     changes = diff_fields(before, after)
+    resets: list[str] = []
     if changes and any(c["field"].startswith("streams") for c in changes):
-        action.resets_state = resets_for(before["streams"], after["streams"])
+        resets = resets_for(before["streams"], after["streams"])
     if _operations_differ(connection, read, observed_ops):
         changes.append(
             {
@@ -465,8 +442,7 @@ def _plan_connection(
                 "to": [o.get("name") for o in connection.operations],
             }
         )
-    tagged = connection.tag in tag_names(read)
-    if not tagged:
+    if connection.tag not in tag_names(read):
         changes.append(
             {
                 "field": "tags",
@@ -474,9 +450,7 @@ def _plan_connection(
                 "to": sorted({*tag_names(read), connection.tag}),
             }
         )
-    action.changes = changes
-    action.action = "adopt" if not tagged else ("update" if changes else "noop")
-    return action
+    return changes, resets
 
 
 def _operations_differ(

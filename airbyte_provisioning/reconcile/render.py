@@ -19,11 +19,13 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
+from airbyte_provisioning.core.types import JsonDict
 from airbyte_provisioning.model import variables as V
-from airbyte_provisioning.model.cron import CronError, to_quartz
-from airbyte_provisioning.model.schedules import Schedule
+from airbyte_provisioning.model.cron import CronError
+from airbyte_provisioning.model.schedules import Schedule, basic_schedule, cron_schedule
 from airbyte_provisioning.model.tenants import StackConfig, Tenant, TenantConnection
 from airbyte_provisioning.reconcile.model import (
     PLATFORM_TEMPLATES,
@@ -31,7 +33,6 @@ from airbyte_provisioning.reconcile.model import (
     DesiredConnection,
     DesiredSource,
     DesiredUnit,
-    JsonDict,
     SourceRef,
     TemplateSnapshot,
     source_name,
@@ -121,52 +122,11 @@ def render_tenant(
     snapshots: Mapping[str, TemplateSnapshot],
     shared: bool = False,
 ) -> DesiredUnit:
-    problems = [f"{p.variable}: {p.message}" for p in stack.errors if p.tenant == tenant.slug]
-    sources: dict[str, DesiredSource] = {}
-    source_problems: dict[str, str] = {}
-    connections: list[DesiredConnection] = []
-    connection_problems: dict[str, str] = {}
-    tenant_env: dict[str, str] | None = None
+    """One tenant's desired state; ``shared``: another tenant has the same workspace and
+    destination, so only explicit connection ids can tell their connections apart."""
+    clones = _TenantClones(tenant, env, snapshots, shared)
     for wanted in tenant.connections:
-        id_variable = f"{tenant.env_prefix}{wanted.template}_CONNECTION_ID"
-        snapshot = snapshots.get(wanted.template)
-        if snapshot is None or snapshot.error:
-            reason = snapshot.error if snapshot else "the template connection was not read"
-            connection_problems[wanted.template] = f"template {wanted.template}: {reason}"
-            continue
-        platform = snapshot.platform
-        if platform is None:
-            connection_problems[wanted.template] = (
-                f"cannot tell which platform the {wanted.template} template connection's source "
-                f"({snapshot.source_id}) belongs to; set {tenant.env_prefix}<PLATFORM>_SOURCE_ID"
-            )
-            continue
-        if shared and wanted.connection_id is None:
-            connection_problems[wanted.template] = (
-                f"tenant shares workspace {tenant.workspace_id} and destination "
-                f"{tenant.destination_id} with another tenant, so its {wanted.template} "
-                f"connection cannot be told apart: give it its own destination or set {id_variable}"
-            )
-            continue
-        if platform not in sources and platform not in source_problems:
-            if tenant_env is None:
-                tenant_env = tenant.connector_env(env)
-            ref_or_problem = _tenant_source(tenant, platform, snapshot, tenant_env)
-            if isinstance(ref_or_problem, str):
-                source_problems[platform] = ref_or_problem
-            elif isinstance(ref_or_problem, DesiredSource):
-                sources[platform] = ref_or_problem
-        if platform in source_problems:
-            connection_problems[wanted.template] = source_problems[platform]
-            continue
-        ref = _source_ref(tenant, platform, snapshot, sources)
-        schedule = tenant.schedules.get(wanted.schedule_group)
-        if schedule is None:
-            connection_problems[wanted.template] = (
-                f"schedule group {wanted.schedule_group} has no usable schedule (see its problems)"
-            )
-            continue
-        connections.append(_clone(tenant, wanted, snapshot, ref, schedule, id_variable))
+        clones.add(wanted)
     return DesiredUnit(
         unit=tenant.slug,
         env_prefix=tenant.env_prefix,
@@ -174,11 +134,88 @@ def render_tenant(
         destination_id=tenant.destination_id,
         destination_variable=f"{tenant.env_prefix}DESTINATION_ID",
         bucket=tenant.bucket,
-        sources=tuple(sources.values()),
-        connections=tuple(connections),
-        problems=tuple(problems),
-        connection_problems=connection_problems,
+        sources=tuple(clones.sources.values()),
+        connections=tuple(clones.connections),
+        problems=tuple(
+            f"{p.variable}: {p.message}" for p in stack.errors if p.tenant == tenant.slug
+        ),
+        connection_problems=clones.problems,
     )
+
+
+@dataclass
+class _TenantClones:
+    """The connections (and managed sources) cloned for one tenant, or why each cannot be."""
+
+    tenant: Tenant
+    env: Mapping[str, str]
+    snapshots: Mapping[str, TemplateSnapshot]
+    shared: bool
+    sources: dict[str, DesiredSource] = field(default_factory=dict)
+    source_problems: dict[str, str] = field(default_factory=dict)
+    connections: list[DesiredConnection] = field(default_factory=list)
+    # connection template -> why it cannot be planned
+    problems: dict[str, str] = field(default_factory=dict)
+    # the environment with the tenant's connector overrides, built once when first needed
+    tenant_env: dict[str, str] | None = None
+
+    def add(self, wanted: TenantConnection) -> None:
+        tenant = self.tenant
+        id_variable = f"{tenant.env_prefix}{wanted.template}_CONNECTION_ID"
+        usable = self._usable_template(wanted, id_variable)
+        if isinstance(usable, str):
+            self.problems[wanted.template] = usable
+            return
+        snapshot, platform = usable
+        self._ensure_source(platform, snapshot)
+        if platform in self.source_problems:
+            self.problems[wanted.template] = self.source_problems[platform]
+            return
+        ref = _source_ref(tenant, platform, snapshot, self.sources)
+        # the group's schedule, moved by this connection's spread offset when its group is spread
+        schedule = tenant.connection_schedule(wanted)
+        if schedule is None:
+            self.problems[wanted.template] = (
+                f"schedule group {wanted.schedule_group} has no usable schedule: see the problems "
+                f"of {tenant.env_prefix}{wanted.schedule_group}_CRON or "
+                f"{V.PREFIX}DEFAULT_{wanted.schedule_group}_CRON"
+            )
+            return
+        self.connections.append(_clone(tenant, wanted, snapshot, ref, schedule, id_variable))
+
+    def _usable_template(
+        self, wanted: TenantConnection, id_variable: str
+    ) -> tuple[TemplateSnapshot, str] | str:
+        """The template connection and its platform, or why it cannot be cloned for the tenant."""
+        tenant = self.tenant
+        snapshot = self.snapshots.get(wanted.template)
+        if snapshot is None or snapshot.error:
+            reason = snapshot.error if snapshot else "the template connection was not read"
+            return f"template {wanted.template}: {reason}"
+        if snapshot.platform is None:
+            return (
+                f"cannot tell which platform the {wanted.template} template connection's source "
+                f"({snapshot.source_id}) belongs to; set {tenant.env_prefix}<PLATFORM>_SOURCE_ID"
+            )
+        if self.shared and wanted.connection_id is None:
+            return (
+                f"tenant shares workspace {tenant.workspace_id} and destination "
+                f"{tenant.destination_id} with another tenant, so its {wanted.template} "
+                f"connection cannot be told apart: give it its own destination or set {id_variable}"
+            )
+        return snapshot, snapshot.platform
+
+    def _ensure_source(self, platform: str, snapshot: TemplateSnapshot) -> None:
+        """Render the tenant's managed source for ``platform`` once (or record why not)."""
+        if platform in self.sources or platform in self.source_problems:
+            return
+        if self.tenant_env is None:
+            self.tenant_env = self.tenant.connector_env(self.env)
+        ref_or_problem = _tenant_source(self.tenant, platform, snapshot, self.tenant_env)
+        if isinstance(ref_or_problem, str):
+            self.source_problems[platform] = ref_or_problem
+        elif isinstance(ref_or_problem, DesiredSource):
+            self.sources[platform] = ref_or_problem
 
 
 def _tenant_source(
@@ -266,29 +303,14 @@ def template_schedule(env: Mapping[str, str], group: str, timezone: str) -> Sche
     cron = (env.get(prefix + "CRON") or "").strip()
     if cron:
         try:
-            quartz, form = to_quartz(cron)
+            return cron_schedule(group, timezone, cron, prefix + "CRON")
         except CronError as exc:
             return f"{prefix}CRON: cron {cron!r} is not usable: {exc}"
-        return Schedule(
-            group=group,
-            timezone=timezone,
-            kind="cron",
-            quartz=quartz,
-            written_as=cron,
-            converted_from_unix=form == "unix",
-            set_by=(prefix + "CRON",),
-        )
     units = (env.get(prefix + "BASIC_UNITS") or "").strip()
-    unit = (env.get(prefix + "BASIC_TIME_UNIT") or "").strip().lower()
-    if units.isdigit() and int(units) > 0 and unit in V.BASIC_TIME_UNITS:
-        return Schedule(
-            group=group,
-            timezone=timezone,
-            kind="basic",
-            basic_units=int(units),
-            basic_time_unit=unit,
-            set_by=(prefix + "BASIC_UNITS", prefix + "BASIC_TIME_UNIT"),
-        )
+    unit = V.basic_time_unit((env.get(prefix + "BASIC_TIME_UNIT") or "").strip())
+    if units.isdigit() and int(units) > 0 and unit is not None:
+        set_by = (prefix + "BASIC_UNITS", prefix + "BASIC_TIME_UNIT")
+        return basic_schedule(group, timezone, int(units), unit, set_by)
     return (
         f"{prefix}CRON: schedule group {group} has no schedule: set {prefix}CRON, or both "
         f"{prefix}BASIC_UNITS and {prefix}BASIC_TIME_UNIT"

@@ -22,15 +22,15 @@ import subprocess
 import sys
 import tempfile
 import venv
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from airbyte_provisioning.core.paths import REPO_ROOT
+from airbyte_provisioning.core.paths import TEMPLATES_DIR
 
-TEMPLATES_DIR = REPO_ROOT / "templates"
 SPECS_SUBDIR = "specs"
 
 
@@ -58,6 +58,19 @@ class ConnectorPin:
         return f"{self.connector}-{self.version}.json"
 
 
+def pin_of_template(template: Mapping[str, Any]) -> ConnectorPin:
+    """The pin an official template's ``source:`` block declares (KeyError: a field is missing)."""
+    source = template["source"]
+    return ConnectorPin(
+        template=str(template["name"]),
+        connector=str(source["connector"]),
+        version=str(source["version"]),
+        pypi_package=str(source["pypi_package"]),
+        docker_repository=str(source["docker_repository"]),
+        definition_id=str(source["definition_id"]),
+    )
+
+
 def load_pins(templates_dir: Path = TEMPLATES_DIR) -> list[ConnectorPin]:
     """The official-connector pins declared by ``templates/*_source.yaml``, sorted by connector."""
     pins: list[ConnectorPin] = []
@@ -67,16 +80,7 @@ def load_pins(templates_dir: Path = TEMPLATES_DIR) -> list[ConnectorPin]:
         if source.get("kind") != "official":
             continue
         try:
-            pins.append(
-                ConnectorPin(
-                    template=str(document["name"]),
-                    connector=str(source["connector"]),
-                    version=str(source["version"]),
-                    pypi_package=str(source["pypi_package"]),
-                    docker_repository=str(source["docker_repository"]),
-                    definition_id=str(source["definition_id"]),
-                )
-            )
+            pins.append(pin_of_template(document))
         except KeyError as exc:
             raise SnapshotError(f"{path}: source.{exc.args[0]} is missing") from exc
     return sorted(pins, key=lambda p: p.connector)

@@ -9,7 +9,7 @@ import pytest
 
 from airbyte_provisioning.api import AirbyteClient, Auth, RetryPolicy
 from sandboxes.airbyte import DEFAULT_WORKSPACE_ID, AirbyteSandboxApp, create_app
-from sandboxes.airbyte_catalogs import GOOGLE_ADS_ID
+from sandboxes.airbyte.catalogs import GOOGLE_ADS_ID
 
 WORKSPACE_ID = DEFAULT_WORKSPACE_ID
 

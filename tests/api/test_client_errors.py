@@ -16,7 +16,7 @@ from airbyte_provisioning.api import (
 )
 from airbyte_provisioning.api.errors import error_for_status, extract_message
 from sandboxes.airbyte import DEFAULT_WORKSPACE_ID, AirbyteSandboxApp
-from sandboxes.airbyte_catalogs import GOOGLE_ADS_ID
+from sandboxes.airbyte.catalogs import GOOGLE_ADS_ID
 from sandboxes.base import FaultPlan, Request, Response
 
 Sandbox = tuple[AirbyteSandboxApp, str]
@@ -120,7 +120,10 @@ def test_a_500_that_means_not_found_is_treated_as_not_found() -> None:
             },
             "Bad Request; Invalid client id or token",
         ),
-        ("<html><body>502 Bad Gateway</body></html>", "<html><body>502 Bad Gateway</body></html>"),
+        (
+            "<html><body>502 Bad Gateway</body></html>",
+            "an HTML page, not the Config API: 502 Bad Gateway",
+        ),
         ({}, "HTTP 418 with no explanation from the server"),
     ],
 )

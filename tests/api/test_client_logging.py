@@ -11,7 +11,7 @@ import pytest
 from airbyte_provisioning.api import AirbyteClient, AirbyteInvalidInputError, ClientCredentialsAuth
 from airbyte_provisioning.core import logs
 from sandboxes.airbyte import DEFAULT_WORKSPACE_ID, AirbyteSandboxApp
-from sandboxes.airbyte_catalogs import GOOGLE_ADS_ID
+from sandboxes.airbyte.catalogs import GOOGLE_ADS_ID
 
 pytestmark = pytest.mark.e2e
 Sandbox = tuple[AirbyteSandboxApp, str]

@@ -9,7 +9,7 @@ import pytest
 
 from airbyte_provisioning.api import AirbyteClient
 from sandboxes.airbyte import DEFAULT_WORKSPACE_ID, AirbyteSandboxApp
-from sandboxes.airbyte_catalogs import GOOGLE_ADS_ID
+from sandboxes.airbyte.catalogs import GOOGLE_ADS_ID
 
 pytestmark = pytest.mark.e2e
 

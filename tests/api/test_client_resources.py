@@ -14,7 +14,7 @@ from airbyte_provisioning.api import (
     JsonDict,
 )
 from sandboxes.airbyte import CHECK_FAIL_MARKER, DEFAULT_WORKSPACE_ID, AirbyteSandboxApp
-from sandboxes.airbyte_catalogs import GOOGLE_ADS_ID
+from sandboxes.airbyte.catalogs import GOOGLE_ADS_ID
 
 pytestmark = pytest.mark.e2e
 Sandbox = tuple[AirbyteSandboxApp, str]

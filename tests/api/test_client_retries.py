@@ -16,7 +16,7 @@ from airbyte_provisioning.api import (
     RetryPolicy,
 )
 from sandboxes.airbyte import DEFAULT_WORKSPACE_ID, AirbyteSandboxApp
-from sandboxes.airbyte_catalogs import GOOGLE_ADS_ID
+from sandboxes.airbyte.catalogs import GOOGLE_ADS_ID
 
 pytestmark = pytest.mark.e2e
 Sandbox = tuple[AirbyteSandboxApp, str]
@@ -137,7 +137,7 @@ def test_connection_refused_is_retried_and_then_reported_as_never_applied(
     sleeps: list[float],
 ) -> None:
     client = AirbyteClient(
-        f"http://127.0.0.1:{_closed_port()}", retry=RetryPolicy(sleep=sleeps), timeout=2
+        f"http://127.0.0.1:{_closed_port()}", retry=RetryPolicy(sleep=sleeps.append), timeout=2
     )
     with pytest.raises(AirbyteConnectionError) as caught:
         client.create_source(DEFAULT_WORKSPACE_ID, GOOGLE_ADS_ID, "s", {"credentials": {}})

@@ -11,7 +11,9 @@ from airbyte_provisioning.api import (
     HeaderAuth,
     NoAuth,
     RetryPolicy,
+    Timeouts,
     normalize_base_url,
+    timeouts_from_env,
 )
 
 
@@ -121,3 +123,85 @@ def test_from_env_passes_the_retry_policy_through() -> None:
     policy = RetryPolicy(max_attempts=2)
     client = AirbyteClient.from_env({"AIRBYTE_BASE_URL": "http://h:8000"}, retry=policy)
     assert client.retry is policy
+
+
+# ------------------------------------------------------------------------------------------------
+# a password in AIRBYTE_BASE_URL
+# ------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        ("http://admin:hunter2-pass@airbyte.example:8000", "http://airbyte.example:8000"),
+        ("https://admin:hunter2-pass@airbyte.example/api/v1", "https://airbyte.example/api/v1"),
+        ("http://hunter2-pass@airbyte.example:8000", "http://airbyte.example:8000"),
+        ("admin:hunter2-pass@airbyte.example:8000", "airbyte.example:8000"),
+    ],
+)
+def test_userinfo_in_the_base_url_is_refused_naming_the_variable_and_what_to_use(
+    value: str, shown: str
+) -> None:
+    with pytest.raises(AirbyteConfigError) as caught:
+        AirbyteClient.from_env({"AIRBYTE_BASE_URL": value})
+    message = str(caught.value)
+    assert "hunter2-pass" not in message
+    assert "admin" not in message
+    assert "AIRBYTE_BASE_URL must not contain a user name or password" in message
+    assert f"Set AIRBYTE_BASE_URL={shown}" in message
+    assert "AIRBYTE_CLIENT_ID" in message and "AIRBYTE_API_AUTH_HEADER" in message
+
+
+def test_an_at_sign_in_the_path_is_not_userinfo() -> None:
+    assert normalize_base_url("http://h:8000/team@ops/api") == "http://h:8000/team@ops/api/v1"
+
+
+# ------------------------------------------------------------------------------------------------
+# HTTP timeouts
+# ------------------------------------------------------------------------------------------------
+def test_timeouts_default_to_5_s_to_connect_and_30_s_to_answer() -> None:
+    assert timeouts_from_env({}) == Timeouts(connect=5.0, read=30.0)
+    client = AirbyteClient.from_env({"AIRBYTE_BASE_URL": "http://h:8000"})
+    assert client.timeouts == Timeouts(connect=5.0, read=30.0)
+
+
+def test_timeouts_come_from_their_variables_and_reach_the_client() -> None:
+    env = {
+        "AIRBYTE_BASE_URL": "http://h:8000",
+        "AIRBYTE_HTTP_TIMEOUT_SECONDS": "12.5",
+        "AIRBYTE_HTTP_CONNECT_TIMEOUT_SECONDS": " 2 ",
+    }
+    client = AirbyteClient.from_env(env)
+    assert client.timeouts == Timeouts(connect=2.0, read=12.5)
+    assert client.timeouts.for_endpoint("workspaces/get") == (2.0, 12.5)
+
+
+def test_calls_that_run_a_connector_wait_longer_than_the_read_timeout() -> None:
+    timeouts = Timeouts(connect=2.0, read=12.5)
+    assert timeouts.for_endpoint("sources/discover_schema") == (2.0, 600.0)
+    assert timeouts.for_endpoint("scheduler/sources/check_connection") == (2.0, 600.0)
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "fragment"),
+    [
+        ("AIRBYTE_HTTP_TIMEOUT_SECONDS", "thirty", "is not a number of seconds"),
+        ("AIRBYTE_HTTP_TIMEOUT_SECONDS", "nan", "is not a number of seconds"),
+        ("AIRBYTE_HTTP_TIMEOUT_SECONDS", "0", "must be more than 0 and at most 3600"),
+        ("AIRBYTE_HTTP_TIMEOUT_SECONDS", "-5", "must be more than 0"),
+        ("AIRBYTE_HTTP_TIMEOUT_SECONDS", "inf", "at most 3600"),
+        ("AIRBYTE_HTTP_CONNECT_TIMEOUT_SECONDS", "5s", "is not a number of seconds"),
+        ("AIRBYTE_HTTP_CONNECT_TIMEOUT_SECONDS", "120", "at most 30 seconds"),
+    ],
+)
+def test_a_bad_timeout_is_refused_naming_its_variable(
+    variable: str, value: str, fragment: str
+) -> None:
+    with pytest.raises(AirbyteConfigError) as caught:
+        AirbyteClient.from_env({"AIRBYTE_BASE_URL": "http://h:8000", variable: value})
+    assert str(caught.value).startswith(f"{variable}=")
+    assert fragment in str(caught.value)
+
+
+def test_a_very_long_bad_timeout_is_not_echoed_whole() -> None:
+    with pytest.raises(AirbyteConfigError) as caught:
+        timeouts_from_env({"AIRBYTE_HTTP_TIMEOUT_SECONDS": "9" * 5000 + "x"})
+    assert len(str(caught.value)) < 300

@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from sandboxes.airbyte import Actor
-from sandboxes.airbyte_catalogs import FACEBOOK_MARKETING_ID
+from sandboxes.airbyte.catalogs import FACEBOOK_MARKETING_ID
 
 from .world import (
     ACME_DESTINATION,
@@ -189,13 +189,14 @@ def test_an_explicit_connection_id_is_updated_in_place_and_gains_the_tag(
     template_source = provisioned.app.connections[
         provisioned.env["AIRBYTE_TEMPLATE_META_METRICS_CONNECTION_ID"]
     ]["sourceId"]
-    made_by_hand = provisioned.app._h_connections__create(
+    made_by_hand = provisioned.app.call(
+        "connections/create",
         {
             "sourceId": template_source,
             "destinationId": ACME_DESTINATION,
             "status": "active",
             "name": "acme meta (made by hand)",
-        }
+        },
     )
     provisioned.env["AIRBYTE_ACME_META_METRICS_CONNECTION_ID"] = made_by_hand["connectionId"]
 
@@ -364,8 +365,13 @@ def test_template_operations_are_shared_in_place_and_copied_elsewhere(provisione
         "operatorType": "webhook",
         "webhook": {"webhookType": "dbtCloud", "dbtCloud": {"accountId": 1, "jobId": 2}},
     }
-    operation = provisioned.app._h_operations__create(
-        {"workspaceId": TEMPLATE_WORKSPACE, "name": "dbt staging", "operatorConfiguration": webhook}
+    operation = provisioned.app.call(
+        "operations/create",
+        {
+            "workspaceId": TEMPLATE_WORKSPACE,
+            "name": "dbt staging",
+            "operatorConfiguration": webhook,
+        },
     )
     template_id = provisioned.env["AIRBYTE_TEMPLATE_META_METRICS_CONNECTION_ID"]
     provisioned.app.connections[template_id]["operationIds"] = [operation["operationId"]]

@@ -8,22 +8,21 @@ sandbox refuses the canary credentials), and neither path may print a canary.
 from __future__ import annotations
 
 import contextlib
-import importlib
 import io
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from airbyte_provisioning.cli import COMMANDS
+from airbyte_provisioning.commands.registry import BY_NAME, COMMANDS
 from airbyte_provisioning.core.envfile import read_env_file
 from airbyte_provisioning.core.redact import is_secret_name
 from sandboxes.airbyte import create_app, seed_from_env
 
 REPO = Path(__file__).resolve().parents[2]
-# commands that read files rather than the environment: sync (a connector config; its own tests
-# cover redaction) and contracts (which reports secrets found in files by fingerprint only)
-NOT_ENV_DRIVEN = {"sync", "contracts"}
+# the commands that read the environment; the others read files (sync a connector config, whose
+# own tests cover redaction; contracts reports secrets found in files by fingerprint only)
+ENV_DRIVEN = sorted(c.name for c in COMMANDS if c.reads_env)
 
 
 def canary(name: str) -> str:
@@ -52,13 +51,12 @@ def canary_env(tmp_path: Path, sandbox_switch: tuple[Any, str]) -> tuple[Path, l
     switch.target = None
 
 
-@pytest.mark.parametrize("command", sorted(set(COMMANDS) - NOT_ENV_DRIVEN))
+@pytest.mark.parametrize("command", ENV_DRIVEN)
 def test_no_command_prints_a_secret(command: str, canary_env: tuple[Path, list[str]]) -> None:
     env_file, canaries = canary_env
-    module = importlib.import_module(f"airbyte_provisioning.commands.{COMMANDS[command][0]}")
     out, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = module.main(["--env-file", str(env_file)])
+        code = BY_NAME[command].load()(["--env-file", str(env_file)])
     assert code in (0, 1, 2)
     printed = out.getvalue() + err.getvalue()
     assert printed.strip(), f"{command} printed nothing"

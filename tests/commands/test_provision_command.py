@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from sandboxes.airbyte import CHECK_FAIL_MARKER, Actor, known
-from sandboxes.airbyte_catalogs import FACEBOOK_MARKETING_ID, GOOGLE_ADS_ID
+from sandboxes.airbyte.catalogs import FACEBOOK_MARKETING_ID, GOOGLE_ADS_ID
 from sandboxes.base import FaultPlan, Request, Response
 
 from .world import TEMPLATE_DESTINATION, TEMPLATE_WORKSPACE, World, canary_token

@@ -89,14 +89,20 @@ def test_broken_environment_lists_every_problem_and_exits_1(
 
 
 @pytest.mark.parametrize(
-    "argv",
-    [["--env-file", "/nonexistent/file.env"], ["--no-such-flag"], ["--now", "yesterday"]],
+    ("argv", "option"),
+    [
+        (["--env-file", "/nonexistent/file.env"], "--env-file"),
+        (["--no-such-flag"], "--no-such-flag"),
+        (["--now", "yesterday"], "--now"),
+    ],
 )
-def test_usage_errors_exit_2(
-    capsys: pytest.CaptureFixture[str], clean_env: None, argv: list[str]
+def test_usage_errors_exit_2_with_one_document_naming_the_option(
+    capsys: pytest.CaptureFixture[str], clean_env: None, argv: list[str], option: str
 ) -> None:
-    assert main(argv) == 2
-    assert capsys.readouterr().out == ""
+    code, doc, _ = run(capsys, *argv)
+    assert code == 2 and doc["valid"] is False and doc["ok"] is False
+    assert [p["variable"] for p in doc["problems"]] == [option]
+    assert option in doc["error"]
 
 
 def test_unparseable_env_file_names_the_line(
@@ -105,7 +111,8 @@ def test_unparseable_env_file_names_the_line(
     path = tmp_path / "bad.env"
     path.write_text("AIRBYTE_TENANTS=acme\nthis line is wrong\n")
     assert main(["--env-file", str(path)]) == 2
-    assert f"{path}:2" in capsys.readouterr().err
+    out, err = capsys.readouterr()
+    assert f"{path}:2" in json.loads(out)["error"] and f"{path}:2" in err
 
 
 def test_process_environment_is_read_without_env_file(
@@ -165,3 +172,66 @@ def test_console_entry_point_dispatches_to_the_same_command(
     assert cli(["validate", "--env-file", str(REPO / "env.example"), "--now", NOW]) == 0
     assert json.loads(capsys.readouterr().out)["valid"] is True
     assert cli(["no-such-command"]) == 2
+
+
+def test_report_gives_each_groups_peak_starts_per_minute_with_and_without_spread(
+    capsys: pytest.CaptureFixture[str], clean_env: None, tmp_path: Path, example_env: dict[str, str]
+) -> None:
+    # METRICS ends at 21:00 so a spread fits its 06:00-22:00 window; acme's two METRICS
+    # connections start with globex-eu's (own cron, never shifted) at 12:00 UTC unless spread
+    example_env |= {
+        "AIRBYTE_DEFAULT_METRICS_CRON": "0 6-21 * * *",
+        "AIRBYTE_DEFAULT_METRICS_SPREAD_MINUTES": "30",
+    }
+    code, doc, _ = run(capsys, "--env-file", str(write_env(tmp_path, example_env)), "--now", NOW)
+    assert code == 0, doc["problems"]
+    metrics = doc["schedule_load"]["METRICS"]
+    acme = {c["template"]: c for c in doc["tenants"][0]["connections"]}
+    minutes = [0, acme["META_METRICS"]["spread_offset_minutes"]]
+    minutes.append(acme["GOOGLE_METRICS"]["spread_offset_minutes"])
+    assert metrics["peak_starts_per_minute"] == {
+        "without_spread": 3,
+        "with_spread": max(minutes.count(m) for m in minutes),
+    }
+    assert metrics["busiest_minute_utc"]["without_spread"] == "2026-11-26T12:00:00+00:00"
+    assert metrics["active_connections"] == {"cron": 3, "basic_interval": 0, "spread": 2}
+    assert acme["META_METRICS"]["quartz"] == f"0 {minutes[1]} 6-21 * * ?"
+    assert acme["META_METRICS"]["spread_by"] == "AIRBYTE_DEFAULT_METRICS_SPREAD_MINUTES"
+    assert doc["schedule_load"]["DAILY"]["peak_starts_per_minute"] == {
+        "without_spread": 1,
+        "with_spread": 1,
+    }
+
+
+def test_a_spread_the_sla_cannot_take_fails_validation_naming_both_variables(
+    capsys: pytest.CaptureFixture[str], clean_env: None, tmp_path: Path, example_env: dict[str, str]
+) -> None:
+    example_env["AIRBYTE_DEFAULT_DAILY_SPREAD_MINUTES"] = "30"
+    code, doc, _ = run(capsys, "--env-file", str(write_env(tmp_path, example_env)), "--now", NOW)
+    assert code == 1
+    [problem] = doc["problems"]
+    assert problem["variable"] == "AIRBYTE_DEFAULT_DAILY_SPREAD_MINUTES"
+    assert "AIRBYTE_DEFAULT_DAILY_CRON" in problem["variables"]
+
+
+def test_a_200000_character_value_does_not_make_a_huge_report(
+    capsys: pytest.CaptureFixture[str], clean_env: None, tmp_path: Path, example_env: dict[str, str]
+) -> None:
+    example_env["AIRBYTE_DEFAULT_DESTINATION_NAMESPACE"] = "n" * 200_000
+    example_env["AIRBYTE_ACME_META_METRICS_NAME"] = "m" * 200_000
+    code, doc, err = run(capsys, "--env-file", str(write_env(tmp_path, example_env)), "--now", NOW)
+    report = json.dumps(doc)
+    assert code == 1
+    assert len(report) < 40_000 and len(err) < 5_000
+    assert "200000 characters" in report
+    [problem] = [p for p in doc["problems"] if p["variable"].endswith("DESTINATION_NAMESPACE")]
+    assert "at most 63 characters" in problem["message"]
+
+
+def test_an_empty_tenant_list_is_one_error(
+    capsys: pytest.CaptureFixture[str], clean_env: None, tmp_path: Path, example_env: dict[str, str]
+) -> None:
+    example_env["AIRBYTE_TENANTS"] = ""
+    code, doc, _ = run(capsys, "--env-file", str(write_env(tmp_path, example_env)), "--now", NOW)
+    assert code == 1
+    assert [(p["variable"], p["code"]) for p in doc["problems"]] == [("AIRBYTE_TENANTS", "missing")]

@@ -13,7 +13,7 @@ from airbyte_provisioning.commands.sync_connector import main
 from airbyte_provisioning.connectors.local_sync import (
     LocalSyncError,
     configure_catalog,
-    connector_dir,
+    find_connector,
 )
 from sandboxes.base import SandboxServer
 from sandboxes.tiktok import create_app, default_advertisers, expected_report_rows
@@ -92,8 +92,23 @@ def test_sync_loads_duckdb_and_the_rerun_starts_from_state(
 
 
 def test_unknown_connector_names_the_known_ones() -> None:
-    with pytest.raises(LocalSyncError, match="source-linkedin-ads, source-tiktok-ads"):
-        connector_dir("facebook")
+    with pytest.raises(LocalSyncError, match="known: linkedin-ads, tiktok-ads"):
+        find_connector("facebook")
+
+
+def test_a_folder_without_a_manifest_is_no_connector(tmp_path: Path) -> None:
+    with pytest.raises(LocalSyncError, match="manifest.yaml does not exist"):
+        find_connector(str(tmp_path))
+
+
+def test_a_missing_source_declarative_manifest_is_a_clear_failure(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = write_config(tmp_path, "http://127.0.0.1:9", ["7100000000000000001"])
+    monkeypatch.setattr("sys.executable", str(tmp_path / "bin" / "python"))
+    argv = ["--connector", "tiktok-ads", "--config", str(config), "--state-dir", str(tmp_path)]
+    assert main(argv) == 1
+    assert "run `make install` first" in json.loads(capsys.readouterr().out)["error"]
 
 
 def test_missing_config_is_a_clear_failure(

@@ -102,24 +102,48 @@ def test_dry_run_renders_airbytes_manifest_only_layout(connector: str) -> None:
     assert {"manifest.yaml", "components.py", "metadata.yaml"} <= set(doc["context_files"])
 
 
-def test_secrets_and_caches_never_enter_the_build_context(tmp_path: Path) -> None:
+ALLOWED = ["README.md", "components.py", "icon.svg", "manifest.yaml", "metadata.yaml"]
+
+
+def test_the_build_context_holds_only_the_allow_listed_files(tmp_path: Path) -> None:
     folder = tmp_path / "source-linkedin-ads"
     shutil.copytree(REPO / "connectors" / "source-linkedin-ads", folder)
-    (folder / "secrets").mkdir(exist_ok=True)
-    (folder / "secrets" / "config.json").write_text('{"access_token": "real"}')
-    (folder / ".env").write_text("AIRBYTE_LINKEDIN_ACCESS_TOKEN=real\n")
-    (folder / "__pycache__").mkdir(exist_ok=True)
-    (folder / "__pycache__" / "components.cpython-311.pyc").write_bytes(b"\0")
+    planted = {
+        "secrets/config.json": '{"access_token": "real"}',
+        ".env": "AIRBYTE_LINKEDIN_ACCESS_TOKEN=real\n",
+        "__pycache__/components.cpython-311.pyc": "\0",
+        "unit_tests/test_planted.py": "def test_x(): pass\n",
+        "integration_tests/secret_config.json": '{"access_token": "real"}',
+        "notes.txt": "local notes\n",
+    }
+    for name, text in planted.items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text(text)
 
     code, doc = _run(str(folder), "--dry-run", "--stage-dir", str(tmp_path / "stage"))
 
     assert code == 0
-    files = doc["context_files"]
-    assert "components.py" in files
-    assert not [f for f in files if f.startswith(("secrets", ".env", "__pycache__"))]
+    assert doc["context_files"] == ALLOWED
+    staged = tmp_path / "stage" / "context"
+    assert sorted(str(p.relative_to(staged)) for p in staged.rglob("*")) == ALLOWED
+    for name in ALLOWED:
+        assert (staged / name).read_bytes() == (folder / name).read_bytes()
     # the kept stage matches the printed command, so a dry run can be built by hand
     assert (tmp_path / "stage" / "Dockerfile").read_text() == doc["dockerfile"]
-    assert f"{tmp_path / 'stage' / 'context'}" in doc["commands"][0]
+    assert f"{staged}" in doc["commands"][0]
+
+
+def test_a_connector_without_components_or_icon_stages_what_it_has(tmp_path: Path) -> None:
+    folder = tmp_path / "source-plain"
+    shutil.copytree(REPO / "connectors" / "source-tiktok-ads", folder)
+    (folder / "components.py").unlink()
+    (folder / "icon.svg").unlink()
+
+    code, doc = _run(str(folder), "--dry-run")
+
+    assert code == 0
+    assert doc["context_files"] == ["README.md", "manifest.yaml", "metadata.yaml"]
+    assert "components.py" not in doc["dockerfile"]
 
 
 def test_a_build_runs_docker_and_checks_the_images_spec(
@@ -142,7 +166,7 @@ def test_a_build_runs_docker_and_checks_the_images_spec(
     assert calls[3] == "push registry.local/li:dev"
     assert (tmp_path / "Dockerfile").read_text() == doc["dockerfile"]
     context = (tmp_path / "context.txt").read_text().split()
-    assert "./manifest.yaml" in context and "./components.py" in context
+    assert context == [f"./{name}" for name in ALLOWED]
 
 
 def test_an_image_whose_spec_differs_from_the_manifest_fails(

@@ -208,3 +208,39 @@ def test_zones_airbyte_refuses_are_rejected(zone: str, reason: str) -> None:
     with pytest.raises(CronError) as caught:
         validate_timezone(zone)
     assert reason in str(caught.value)
+
+
+@pytest.mark.parametrize("written", ["0 6-22 * * * * *", "0 0 6-22 * * * 2027", "0 6-22 * * * *"])
+def test_six_or_seven_fields_without_a_question_mark_name_both_cron_forms(written: str) -> None:
+    with pytest.raises(CronError) as caught:
+        to_quartz(written)
+    message = str(caught.value)
+    assert "expected 5 (Unix) or 6-7 (Quartz) fields" in message
+    assert f"{len(written.split())} fields" in message
+
+
+def test_a_refused_token_is_echoed_by_its_start_and_length_only() -> None:
+    with pytest.raises(CronError) as caught:
+        to_quartz("0 " + "9" * 100_000 + " * * *")
+    assert len(str(caught.value)) < 300
+    assert "100000 characters" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("quartz", "expected"),
+    [
+        ("0 0 6-22 * * ?", "2026-11-26T13:00:00+00:00"),
+        ("0 0 2 29 2 ?", "2028-02-29T07:00:00+00:00"),  # the next leap day, in Jamaica
+        ("0 0 2 1 1 ? 2030", "2030-01-01T07:00:00+00:00"),
+        ("0 0 2 ? * 6#5", "2027-01-29T07:00:00+00:00"),  # the next month with five Fridays
+        ("0 0 6 31 2 ?", None),  # 31 February
+        ("0 0 2 * * ? 2020", None),  # a year in the past
+        ("0 0 2 31 4,6,9,11 ? 2026-2099", None),  # only 30-day months
+    ],
+)
+def test_next_fire_finds_the_next_instant_or_knows_there_is_none(
+    quartz: str, expected: str | None
+) -> None:
+    start = datetime(2026, 11, 26, 12, 30, tzinfo=UTC)
+    found = parse_quartz(quartz).next_fire(start.astimezone(JAMAICA))
+    assert (found.astimezone(UTC).isoformat() if found else None) == expected

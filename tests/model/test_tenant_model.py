@@ -6,6 +6,7 @@ from datetime import datetime
 
 import pytest
 
+from airbyte_provisioning.core.problems import Problem
 from airbyte_provisioning.model.tenants import StackConfig, load_stack
 
 
@@ -335,3 +336,212 @@ def test_sla_window_is_checked_in_the_tenant_time_zone(
     [problem] = load_stack(example_env, now=frozen_now).problems
     assert (problem.code, problem.variable) == ("sla_violation", "AIRBYTE_GLOBEX_EU_METRICS_CRON")
     assert "Europe/Berlin" in problem.message and "05:00" in problem.message
+
+
+def test_a_tenant_problem_is_the_shared_problem_type_in_the_shared_json_shape(
+    example_env: dict[str, str], frozen_now: datetime
+) -> None:
+    example_env["AIRBYTE_ACME_META_METRICS_STATUS"] = "paused"
+    stack = load_stack(example_env, now=frozen_now)
+    [problem] = stack.problems
+    assert isinstance(problem, Problem)
+    assert problem.as_dict() == {
+        "severity": "error",
+        "code": "bad_status",
+        "variable": "AIRBYTE_ACME_META_METRICS_STATUS",
+        "tenant": "acme",
+        "message": "'paused' is not a status; use active or inactive",
+    }
+    # the connection is still modelled, with the status Airbyte gives new connections
+    [meta] = [c for c in stack.tenant("acme").connections if c.template == "META_METRICS"]
+    assert meta.status == "active"
+
+
+def test_connection_status_is_read_in_any_case(
+    example_env: dict[str, str], frozen_now: datetime
+) -> None:
+    example_env["AIRBYTE_ACME_META_METRICS_STATUS"] = "INACTIVE"
+    stack = load_stack(example_env, now=frozen_now)
+    assert stack.problems == ()
+    [meta] = [c for c in stack.tenant("acme").connections if c.template == "META_METRICS"]
+    assert meta.status == "inactive"
+
+
+# ------------------------------------------------------------------------------------------------
+# issue 12: schedules that never fire, cron and interval both set, cascades, echoed values
+# ------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("variable", "cron", "reason"),
+    [
+        ("AIRBYTE_ACME_DAILY_CRON", "0 6 31 2 *", "no date matches"),
+        ("AIRBYTE_ACME_METRICS_CRON", "0 0 6 30 2 ?", "no date matches"),
+        ("AIRBYTE_DEFAULT_DAILY_CRON", "0 15 2 * * ? 2020", "'2020' has no year from 2026"),
+        ("AIRBYTE_ACME_METRICS_CRON", "0 0 9 ? * MON 2021-2025", "no year from 2026"),
+    ],
+)
+def test_a_cron_that_never_fires_is_an_error_naming_its_variable(
+    example_env: dict[str, str], frozen_now: datetime, variable: str, cron: str, reason: str
+) -> None:
+    example_env[variable] = cron
+    stack = load_stack(example_env, now=frozen_now)
+    [problem] = [p for p in stack.problems if p.variable == variable]
+    assert (problem.code, problem.severity) == ("never_fires", "error")
+    assert reason in problem.message and variable in problem.message
+    assert not stack.valid
+
+
+def test_a_cron_that_fires_only_on_leap_days_is_usable(
+    example_env: dict[str, str], frozen_now: datetime
+) -> None:
+    example_env["AIRBYTE_ACME_DAILY_CRON"] = "15 2 29 2 *"
+    stack = load_stack(example_env, now=frozen_now)
+    assert "never_fires" not in problems_by_variable(stack).get("AIRBYTE_ACME_DAILY_CRON", [])
+
+
+def test_a_tenant_setting_both_a_cron_and_an_interval_gets_a_warning_naming_both(
+    example_env: dict[str, str], frozen_now: datetime
+) -> None:
+    example_env |= {
+        "AIRBYTE_ACME_DAILY_CRON": "0 2 * * *",
+        "AIRBYTE_ACME_DAILY_BASIC_UNITS": "24",
+        "AIRBYTE_ACME_DAILY_BASIC_TIME_UNIT": "hours",
+    }
+    stack = load_stack(example_env, now=frozen_now)
+    assert stack.valid
+    [problem] = stack.problems
+    assert (problem.code, problem.severity, problem.tenant) == (
+        "schedule_conflict",
+        "warning",
+        "acme",
+    )
+    assert problem.variables == (
+        "AIRBYTE_ACME_DAILY_CRON",
+        "AIRBYTE_ACME_DAILY_BASIC_UNITS",
+        "AIRBYTE_ACME_DAILY_BASIC_TIME_UNIT",
+    )
+    assert all(name in problem.message for name in problem.variables)
+    assert stack.tenant("acme").schedules["DAILY"].kind == "cron"
+
+
+def test_defaults_with_both_a_cron_and_a_fallback_interval_are_not_a_conflict(
+    example_env: dict[str, str], frozen_now: datetime
+) -> None:
+    # env.example documents the default interval as the fallback when no cron is set
+    assert "AIRBYTE_DEFAULT_DAILY_BASIC_UNITS" in example_env
+    assert load_stack(example_env, now=frozen_now).problems == ()
+
+
+@pytest.mark.parametrize("value", ["", " , ", "Acme,Globex-EU"])
+def test_no_declared_tenant_is_one_error_that_names_the_configured_slugs(
+    example_env: dict[str, str], frozen_now: datetime, value: str
+) -> None:
+    example_env["AIRBYTE_TENANTS"] = value
+    stack = load_stack(example_env, now=frozen_now)
+    missing = [p for p in stack.problems if p.code == "missing"]
+    assert len(missing) == 1 and missing[0].variable == "AIRBYTE_TENANTS"
+    assert "acme, globex-eu" in missing[0].message
+    assert not [p for p in stack.problems if p.code == "undeclared_tenant"]
+    # invalid slugs are still named one by one; nothing else piles up
+    assert len(stack.problems) == 1 + (2 if "," in value and value.strip(" ,") else 0)
+
+
+def test_an_unset_tenant_list_suggests_the_value_to_set(
+    example_env: dict[str, str], frozen_now: datetime
+) -> None:
+    del example_env["AIRBYTE_TENANTS"]
+    [problem] = load_stack(example_env, now=frozen_now).problems
+    assert "AIRBYTE_TENANTS=acme,globex-eu?" in problem.message
+
+
+@pytest.mark.parametrize(
+    "variable",
+    [
+        "AIRBYTE_ACME_DESTINATION_NAMESPACE",
+        "AIRBYTE_DEFAULT_DESTINATION_NAMESPACE",
+        "AIRBYTE_ACME_STREAM_PREFIX",
+        "AIRBYTE_GLOBEX_EU_DESTINATION_BUCKET",
+        "AIRBYTE_ACME_METRICS_CRON",
+        "AIRBYTE_ACME_WORKSPACE_ID",
+        "AIRBYTE_ACME_META_METRICS_STATUS",
+        "AIRBYTE_ACME_TIMEZONE",
+        "AIRBYTE_DEFAULT_METRICS_SLA_WINDOW",
+        "AIRBYTE_DEFAULT_DAILY_SLA_RUN_MINUTES",
+        "AIRBYTE_DEFAULT_METRICS_BASIC_UNITS",
+        "AIRBYTE_TEMPLATE_META_METRICS_SCHEDULE_GROUP",
+        "AIRBYTE_BASE_URL",
+        "AIRBYTE_TENANTS",
+    ],
+)
+def test_a_huge_value_is_echoed_by_its_start_and_length(
+    example_env: dict[str, str], frozen_now: datetime, variable: str
+) -> None:
+    example_env[variable] = "9" * 200_000
+    stack = load_stack(example_env, now=frozen_now)
+    mine = [p for p in stack.problems if p.variable == variable]
+    assert mine and all(len(p.message) < 600 for p in mine)
+    assert sum(len(p.message) for p in stack.problems) < 5_000
+
+
+@pytest.mark.parametrize(
+    "variable",
+    [
+        "AIRBYTE_ACME_DESTINATION_NAMESPACE",
+        "AIRBYTE_ACME_STREAM_PREFIX",
+        "AIRBYTE_GLOBEX_EU_DESTINATION_BUCKET",
+    ],
+)
+def test_an_identifier_over_63_characters_is_refused_saying_the_limit(
+    example_env: dict[str, str], frozen_now: datetime, variable: str
+) -> None:
+    example_env[variable] = "a" * 63
+    assert variable not in problems_by_variable(load_stack(example_env, now=frozen_now))
+    example_env[variable] = "a" * 64
+    [problem] = load_stack(example_env, now=frozen_now).problems
+    assert problem.variable == variable
+    assert "at most 63 characters" in problem.message and "64 characters" in problem.message
+
+
+def test_a_slug_over_63_characters_is_refused_saying_the_limit(
+    example_env: dict[str, str], frozen_now: datetime
+) -> None:
+    example_env["AIRBYTE_TENANTS"] = "acme," + "g" * 64
+    problems = load_stack(example_env, now=frozen_now).problems
+    [problem] = [p for p in problems if p.variable == "AIRBYTE_TENANTS"]
+    assert problem.code == "invalid_slug" and "at most 63 characters" in problem.message
+
+
+def test_a_malformed_seven_field_cron_names_both_forms(
+    example_env: dict[str, str], frozen_now: datetime
+) -> None:
+    example_env["AIRBYTE_ACME_METRICS_CRON"] = "0 6-22 * * * * *"
+    [problem] = load_stack(example_env, now=frozen_now).problems
+    assert problem.code == "bad_cron"
+    assert "expected 5 (Unix) or 6-7 (Quartz) fields" in problem.message
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("AIRBYTE_DEFAULT_METRICS_BASIC_UNITS", "9" * 5000),
+        ("AIRBYTE_DEFAULT_METRICS_BASIC_UNITS", "²"),
+        ("AIRBYTE_DEFAULT_DAILY_SLA_RUN_MINUTES", "9" * 5000),
+        ("AIRBYTE_DEFAULT_DAILY_SLA_RUN_MINUTES", "³"),
+        ("AIRBYTE_ACME_METRICS_CRON", "0 */" + "9" * 5000 + " * * *"),
+        ("AIRBYTE_ACME_METRICS_CRON", "0 0 2 L-" + "9" * 5000 + " * ?"),
+    ],
+    ids=[
+        "units-5000-digits",
+        "units-superscript",
+        "run-minutes-5000-digits",
+        "run-minutes-superscript",
+        "cron-step-5000-digits",
+        "cron-last-day-offset-5000-digits",
+    ],
+)
+def test_numbers_no_int_can_hold_are_problems_not_tracebacks(
+    example_env: dict[str, str], frozen_now: datetime, variable: str, value: str
+) -> None:
+    example_env[variable] = value
+    stack = load_stack(example_env, now=frozen_now)
+    assert variable in problems_by_variable(stack)
+    assert not stack.valid

@@ -210,3 +210,40 @@ def test_select_streams_selects_the_template_streams_and_reports_missing_ones() 
     assert problems == [
         "stream ad_sets is not in the discovered catalog (discovered: ads, campaigns)"
     ]
+
+
+def _crons(unit: Any) -> dict[str, str]:
+    return {
+        c.template: c.schedule["scheduleData"]["cron"]["cronExpression"] for c in unit.connections
+    }
+
+
+def test_a_spread_moves_each_rendered_tenant_connection_by_its_stable_offset() -> None:
+    from airbyte_provisioning.model.spread import spread_offset
+
+    env = _env(
+        AIRBYTE_DEFAULT_METRICS_CRON="0 6-21 * * *",
+        AIRBYTE_DEFAULT_METRICS_SPREAD_MINUTES="30",
+        AIRBYTE_DEFAULT_DAILY_SPREAD_MINUTES="16",
+    )
+    units = _render(env)
+    acme = _crons(units["acme"])
+    assert acme == {
+        "META_METRICS": f"0 {spread_offset('acme', 'META_METRICS', 30)} 6-21 * * ?",
+        "GOOGLE_METRICS": f"0 {spread_offset('acme', 'GOOGLE_METRICS', 30)} 6-21 * * ?",
+        "DIMENSIONS_DAILY": f"0 {15 + spread_offset('acme', 'DIMENSIONS_DAILY', 16)} 2 * * ?",
+    }
+    # globex-eu writes its own crons: never shifted
+    assert set(_crons(units["globex-eu"]).values()) == {"0 0 7-21 ? * MON-FRI", "0 30 1 * * ?"}
+    # a second render (the next run) asks for exactly the same schedules: nothing to plan
+    again = _render(dict(env))
+    assert [c.schedule for c in again["acme"].connections] == [
+        c.schedule for c in units["acme"].connections
+    ]
+
+
+def test_a_connection_without_a_usable_schedule_names_the_variables_to_fix() -> None:
+    acme = _render(_env(AIRBYTE_ACME_METRICS_CRON="0 6 31 2 *"))["acme"]
+
+    reason = acme.connection_problems["META_METRICS"]
+    assert "AIRBYTE_ACME_METRICS_CRON" in reason and "AIRBYTE_DEFAULT_METRICS_CRON" in reason

@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 from sandboxes.airbyte import CHECK_FAIL_MARKER, DEFAULT_WORKSPACE_ID, AirbyteSandboxApp, create_app
-from sandboxes.airbyte_catalogs import GOOGLE_ADS_ID
+from sandboxes.airbyte.catalogs import GOOGLE_ADS_ID
 from sandboxes.base import Request
 
 SPEC = (

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import stat
 from pathlib import Path
 
@@ -59,7 +60,27 @@ def test_problems_exit_1_and_name_the_variable(
     )
     assert code == 1
     (problem,) = out["failed"][0]["problems"]
+    # the one problem shape every command prints: severity, code, the places, then the message
+    assert list(problem) == ["severity", "code", "path", "variables", "message"]
+    assert (problem["severity"], problem["code"]) == ("error", "spec_violation")
+    assert problem["path"] == "insights_lookback_window"
     assert "AIRBYTE_META_INSIGHTS_LOOKBACK_DAYS" in problem["variables"]
+
+
+def test_a_broken_template_is_reported_in_the_same_problem_shape(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    templates = tmp_path / "templates"
+    shutil.copytree(REPO / "templates", templates)
+    example = templates / "tiktok_ads.json.example"
+    example.write_text(example.read_text().replace("| int}", "| integer}"))
+    code, out = run(
+        capsys, "tiktok_ads", "--env-file", env_file(tmp_path), "--templates-dir", str(templates)
+    )
+    assert code == 1
+    (problem,) = out["failed"][0]["problems"]
+    assert problem["code"] == "broken_template" and problem["severity"] == "error"
+    assert "unknown filter 'integer'" in problem["message"]
 
 
 def test_unknown_template_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:

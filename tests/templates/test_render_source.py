@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from airbyte_provisioning.core.envfile import read_env_file
+from airbyte_provisioning.core.problems import Problem
 from airbyte_provisioning.templates import source_templates as st
 
 REPO = Path(__file__).resolve().parents[2]
@@ -22,7 +23,7 @@ def render(name: str, **overrides: str) -> st.RenderedSource:
     return st.render_source(name, {**ENV, **overrides})
 
 
-def problems_of(name: str, **overrides: str) -> list[st.Problem]:
+def problems_of(name: str, **overrides: str) -> list[Problem]:
     with pytest.raises(st.RenderError) as caught:
         render(name, **overrides)
     return caught.value.problems
@@ -255,3 +256,32 @@ def test_unknown_template_and_broken_placeholder_are_template_errors(tmp_path: P
     example.write_text(example.read_text().replace("| int}", "| integer}"))
     with pytest.raises(st.TemplateError, match="unknown filter 'integer'"):
         st.render_source("tiktok_ads", ENV, templates, REPO)
+
+
+def test_problems_say_whether_a_variable_is_unset_or_invalid() -> None:
+    env = {k: v for k, v in ENV.items() if k != "AIRBYTE_META_ACCESS_TOKEN"}
+    env["AIRBYTE_META_INSIGHTS_LOOKBACK_DAYS"] = "many"
+    with pytest.raises(st.RenderError) as caught:
+        st.render_source("meta", env)
+    codes = {p.variables: p.code for p in caught.value.problems}
+    assert codes[("AIRBYTE_META_ACCESS_TOKEN",)] == "missing"
+    assert codes[("AIRBYTE_META_INSIGHTS_LOOKBACK_DAYS",)] == "bad_value"
+    assert all(p.path and p.severity == "error" for p in caught.value.problems)
+
+
+def test_spec_problems_carry_their_rule_as_code() -> None:
+    config = {"account_ids": ["act_1"], "credentials": {"auth_type": "Service"}, "typo_key": 1}
+    codes = {p.path: p.code for p in st.validate_config("meta", config)}
+    assert codes["account_ids[0]"] == "spec_violation"
+    assert codes["typo_key"] == "unknown_key"
+
+
+def test_a_template_with_an_unknown_sync_mode_is_a_template_error(tmp_path: Path) -> None:
+    templates = tmp_path / "templates"
+    shutil.copytree(REPO / "templates", templates)
+    source = templates / "meta_source.yaml"
+    source.write_text(
+        source.read_text().replace("sync_mode: incremental", "sync_mode: incremntal", 1)
+    )
+    with pytest.raises(st.TemplateError, match="sync_mode 'incremntal' is not one of"):
+        st.render_source("meta", ENV, templates, REPO)

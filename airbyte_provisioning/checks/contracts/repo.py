@@ -1,4 +1,9 @@
-"""The repository as the checks see it: its files, their text, and the contracts it holds."""
+"""The repository as the checks see it: its files, their text, and the contracts it holds.
+
+A contract file that cannot be read as one contract (broken YAML, a list, an empty file, a name
+another file already uses) is left out of ``Repo.contracts`` and reported once, naming the file,
+in ``Repo.contract_problems``: the rules then check the contracts that did load.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +11,12 @@ import subprocess
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any
 
 import yaml
+
+from airbyte_provisioning.checks.contracts.names import RuleName
+from airbyte_provisioning.core.problems import Problem
+from airbyte_provisioning.core.types import JsonDict
 
 SKIP_DIRS = {
     ".git",
@@ -25,17 +33,6 @@ SKIP_DIRS = {
 }
 MAX_TEXT_BYTES = 1_000_000
 CONTRACTS_DIR = "contract_checks/contracts"
-
-
-@dataclass(frozen=True)
-class Finding:
-    file: str
-    line: int
-    rule: str
-    message: str
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"file": self.file, "line": self.line, "rule": self.rule, "message": self.message}
 
 
 def line_of(text: str, needle: str, default: int = 1) -> int:
@@ -91,11 +88,62 @@ class Repo:
         }
         return sorted(f for f in found if not SKIP_DIRS.intersection(Path(f).parts))
 
+    @property
+    def contracts(self) -> dict[str, tuple[str, JsonDict]]:
+        """Contract name -> (file, document), for every contract file that loads."""
+        return self._contract_files[0]
+
+    @property
+    def contract_problems(self) -> list[Problem]:
+        """One problem per contract file that could not be loaded, naming the file."""
+        return self._contract_files[1]
+
     @cached_property
-    def contracts(self) -> dict[str, tuple[str, dict[str, Any]]]:
-        """Contract name -> (file, document)."""
-        out: dict[str, tuple[str, dict[str, Any]]] = {}
+    def _contract_files(self) -> tuple[dict[str, tuple[str, JsonDict]], list[Problem]]:
+        contracts: dict[str, tuple[str, JsonDict]] = {}
+        problems: list[Problem] = []
         for rel in self.glob(f"{CONTRACTS_DIR}/*.yaml"):
-            document = yaml.safe_load(self.text(rel) or "") or {}
-            out[str(document.get("name", Path(rel).stem))] = (rel, document)
-        return out
+            document = self._load_contract(rel)
+            if isinstance(document, Problem):
+                problems.append(document)
+                continue
+            name = str(document.get("name", Path(rel).stem))
+            if name in contracts:
+                problems.append(
+                    _contract_problem(
+                        rel,
+                        f"contract file {rel} is named {name}, like {contracts[name][0]}: "
+                        "give each contract its own name; this one was not checked",
+                        line_of(self.text(rel) or "", "name:"),
+                    )
+                )
+                continue
+            contracts[name] = (rel, document)
+        return contracts, problems
+
+    def _load_contract(self, rel: str) -> JsonDict | Problem:
+        text = self.text(rel)
+        if text is None:
+            return _contract_problem(rel, f"contract file {rel} is not a text file under 1 MB")
+        try:
+            document = yaml.safe_load(text)
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+            return _contract_problem(
+                rel,
+                f"contract file {rel} is not valid YAML ({reason}); fix it, it was not checked",
+                mark.line + 1 if mark is not None else None,
+            )
+        if not isinstance(document, dict):
+            shape = "empty" if document is None else f"a {type(document).__name__}"
+            return _contract_problem(
+                rel,
+                f"contract file {rel} is {shape}; it must be one mapping (name, columns, ...), "
+                "so it was not checked",
+            )
+        return document
+
+
+def _contract_problem(rel: str, message: str, line: int | None = 1) -> Problem:
+    return Problem(message, code=RuleName.CONTRACT_SCHEMA.value, file=rel, line=line)

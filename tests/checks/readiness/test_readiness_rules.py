@@ -8,43 +8,11 @@ import pytest
 
 from airbyte_provisioning.checks.readiness import (
     VARIABLE_SPECS,
-    ReadinessReport,
-    check_readiness,
-    load_sunset_table,
     placeholder_reason,
     template_required_variables,
 )
-from airbyte_provisioning.core.envfile import read_env_file
-from airbyte_provisioning.model.tenants import load_stack
 
-from .helpers import NOW, make_linkedin_connector
-
-REPO = Path(__file__).resolve().parents[3]
-EXAMPLE = read_env_file(REPO / "env.example")
-LINKEDIN_ON = {
-    "AIRBYTE_TEMPLATE_LINKEDIN_METRICS_CONNECTION_ID": "45c48cce-2e2d-4fbd-9e0f-1a2b3c4d5e6f",
-    "AIRBYTE_LINKEDIN_ACCOUNT_ID": "508231994",
-    "AIRBYTE_LINKEDIN_ACCESS_TOKEN": "AQV" + "x8Lm2Qp7Rt4Zw9" * 8,
-    "AIRBYTE_LINKEDIN_START_DATE": "2025-06-01",
-}
-GOOD_TABLE = "versions:\n  - {version: '202607', sunset: 2027-07-15}\n"
-
-
-def run(
-    env: dict[str, str], tmp_path: Path, example: dict[str, str] | None = EXAMPLE
-) -> ReadinessReport:
-    connectors = tmp_path / "connectors"
-    if not connectors.exists():
-        connectors = make_linkedin_connector(tmp_path, "202607", GOOD_TABLE)
-    return check_readiness(env, load_stack(env, now=NOW), NOW, example, connectors)
-
-
-def codes(report: ReadinessReport, severity: str | None = None) -> set[tuple[str, str]]:
-    return {
-        (p.variable, p.code)
-        for _, p in report.findings
-        if severity is None or p.severity == severity
-    }
+from .helpers import EXAMPLE, LINKEDIN_ON, codes, run
 
 
 def test_production_like_environment_passes_every_rule(
@@ -510,85 +478,6 @@ def test_tenant_start_date_override_is_checked_for_its_tenant(
     assert [(p.variable, p.code, p.tenant) for _, p in report.findings] == [
         ("AIRBYTE_ACME_GOOGLE_ADS_START_DATE", "future_start_date", "acme")
     ]
-
-
-def test_linkedin_version_with_a_future_sunset_passes_and_is_reported(
-    production_env: dict[str, str], tmp_path: Path
-) -> None:
-    report = run(production_env | LINKEDIN_ON, tmp_path)
-    assert report.findings == []
-    assert report.linkedin is not None
-    assert (
-        report.linkedin["version"],
-        report.linkedin["sunset"],
-        report.linkedin["days_left"],
-    ) == (
-        "202607",
-        "2027-07-15",
-        231,
-    )
-
-
-@pytest.mark.parametrize(
-    ("version", "table", "code", "severity"),
-    [
-        ("202511", "202511: 2026-11-16\n202607: 2027-07-15\n", "version_sunset", "error"),
-        ("202512", "202512: {sunset: 2026-12-15}\n", "version_sunsetting", "warning"),
-        ("202608", "- {version: 202607, sunset: '2027-07-15'}\n", "unknown_version", "error"),
-    ],
-)
-def test_linkedin_version_sunset_rules(
-    production_env: dict[str, str],
-    tmp_path: Path,
-    version: str,
-    table: str,
-    code: str,
-    severity: str,
-) -> None:
-    make_linkedin_connector(tmp_path, version, table)
-    report = run(production_env | LINKEDIN_ON, tmp_path)
-    assert codes(report, severity) == {("LinkedIn-Version", code)}
-    assert len(report.findings) == 1
-    if code == "version_sunset":
-        assert "newest version in the table is 202607" in report.findings[0][1].message
-
-
-def test_linkedin_rule_is_skipped_with_a_warning_when_the_table_is_missing(
-    production_env: dict[str, str], tmp_path: Path
-) -> None:
-    make_linkedin_connector(tmp_path, "202607", None)
-    report = run(production_env | LINKEDIN_ON, tmp_path)
-    assert codes(report, "warning") == {("LinkedIn-Version", "rule_skipped")}
-    assert report.rules_summary()["linkedin_api_version"]["status"] == "skipped"
-
-
-def test_sunset_table_layouts(tmp_path: Path) -> None:
-    layouts = {
-        "map.yaml": "202607: 2027-07-15\n",
-        "nested.yaml": "versions:\n  '202607': {sunset_date: '2027-07-15'}\n",
-        "list.json": '[{"version": "202607", "sunset": "2027-07-15"}]',
-    }
-    for name, text in layouts.items():
-        (tmp_path / name).write_text(text)
-        assert {k: v.isoformat() for k, v in load_sunset_table(tmp_path / name).items()} == {
-            "202607": "2027-07-15"
-        }, name
-
-
-def test_real_linkedin_connector_files_are_read_when_present(
-    production_env: dict[str, str],
-) -> None:
-    from airbyte_provisioning.checks.readiness import find_sunset_table, linkedin_pinned_version
-
-    folder = REPO / "connectors" / "source-linkedin-ads"
-    if not (folder / "manifest.yaml").is_file():
-        pytest.skip("the LinkedIn connector is not in this checkout")
-    version = linkedin_pinned_version(folder / "manifest.yaml")
-    assert version is not None and len(version) == 6
-    table_path = find_sunset_table(folder)
-    if table_path is None:
-        pytest.skip("the LinkedIn connector has no version/sunset table yet")
-    assert version in load_sunset_table(table_path)
 
 
 def test_every_variable_a_source_template_requires_has_a_readiness_rule() -> None:

@@ -11,7 +11,7 @@ import pytest
 
 from airbyte_provisioning.commands.verify_production_readiness import main
 
-from .helpers import NOW_ISO, make_linkedin_connector, write_env
+from .helpers import NOW_ISO, make_linkedin_connector, sunset_table, write_env
 
 REPO = Path(__file__).resolve().parents[3]
 
@@ -83,7 +83,7 @@ def test_linkedin_sunset_is_read_from_the_connectors_folder(
     tmp_path: Path,
     production_env: dict[str, str],
 ) -> None:
-    connectors = make_linkedin_connector(tmp_path, "202511", "202511: 2026-11-16\n")
+    connectors = make_linkedin_connector(tmp_path, "202511", sunset_table({"202511": "2026-11-16"}))
     production_env |= {
         "AIRBYTE_TEMPLATE_LINKEDIN_METRICS_CONNECTION_ID": "45c48cce-2e2d-4fbd-9e0f-1a2b3c4d5e6f",
         "AIRBYTE_LINKEDIN_ACCOUNT_ID": "508231994",
@@ -121,11 +121,13 @@ def test_missing_example_file_warns_that_copies_cannot_be_recognised(
         ["--no-such-flag"],
     ],
 )
-def test_usage_errors_exit_2_without_a_document(
+def test_usage_errors_exit_2_with_one_document_naming_the_option(
     capsys: pytest.CaptureFixture[str], clean_env: None, argv: list[str]
 ) -> None:
     code, doc, err = run(capsys, *argv)
-    assert code == 2 and doc == {}
+    assert code == 2 and doc["ready"] is False and doc["ok"] is False
+    assert doc["problems"][0]["code"] == "usage"
+    assert doc["problems"][0]["variable"] in {"--now", "--env-file", "--no-such-flag"}
     assert err.strip()
 
 

@@ -12,7 +12,6 @@ from typing import Any
 
 import pytest
 
-from airbyte_provisioning.api import AirbyteClient, RetryPolicy
 from airbyte_provisioning.commands import publish_custom_connectors as command
 from sandboxes.airbyte import AirbyteSandboxApp, create_app
 
@@ -74,17 +73,9 @@ class Run:
 
 
 @pytest.fixture
-def publish(
-    tmp_path: Path,
-    capsys: pytest.CaptureFixture[str],
-    monkeypatch: pytest.MonkeyPatch,
-) -> Callable[..., Run]:
-    """``publish(url, *argv, **env)``: run the command against ``url`` and parse its JSON."""
-
-    def no_sleep_client(env: Any) -> AirbyteClient:
-        return AirbyteClient.from_env(env, timeout=10, retry=RetryPolicy(sleep=lambda _s: None))
-
-    monkeypatch.setattr(command, "make_client", no_sleep_client)
+def publish(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Callable[..., Run]:
+    """``publish(url, *argv, **env)``: run the command against ``url`` and parse its JSON (retry
+    waits are zero: see the ``_no_waiting`` fixture of ``tests/commands/conftest.py``)."""
 
     def run(url: str, *argv: str, **env: str) -> Run:
         values = {

@@ -294,7 +294,7 @@ def test_secrets_never_reach_stdout_or_stderr(
     refused = publish(url, AIRBYTE_CLIENT_ID="stack-client", AIRBYTE_CLIENT_SECRET=canary + "-old")
 
     assert ok.code == 0
-    assert refused.code == 2 and "AIRBYTE_CLIENT_SECRET" in refused.doc["message"]
+    assert refused.code == 2 and "AIRBYTE_CLIENT_SECRET" in refused.doc["error"]
     for run in (ok, refused):
         assert canary not in run.stdout and canary not in run.stderr
 
@@ -313,7 +313,7 @@ def test_usage_problems_exit_2_before_any_call(
 ) -> None:
     app, url = sandbox
     run = publish(url, *argv, **env)
-    assert run.code == 2 and needle in run.doc["message"]
+    assert run.code == 2 and needle in run.doc["error"]
     assert app.request_count() == 0
 
 
@@ -325,7 +325,7 @@ def test_a_broken_metadata_file_names_the_file_and_field(
     metadata.write_text(metadata.read_text().replace("definitionId: 5b2f", "definitionId: xx"))
     run = publish(url, "--connectors-dir", str(connectors_copy))
     assert run.code == 2
-    assert "metadata.yaml: data.definitionId=" in run.doc["message"]
+    assert "metadata.yaml: data.definitionId=" in run.doc["error"]
 
 
 def test_the_script_and_the_cli_expose_the_same_command(capsys: pytest.CaptureFixture[str]) -> None:
