@@ -1,6 +1,6 @@
 """A local LinkedIn Marketing API (``/rest`` + ``/oauth/v2``) with a deterministic data model.
 
-Wire format as the real API speaks it (researched in ``/work/shared/research/linkedin.md``):
+Wire format as the real API speaks it (per LinkedIn's Marketing API documentation):
 
 * every ``/rest`` call needs ``LinkedIn-Version: YYYYMM`` (inactive -> 426 ``NONEXISTENT_VERSION``)
   and ``X-Restli-Protocol-Version: 2.0.0``; bearer tokens carry scopes and account roles
@@ -14,7 +14,9 @@ Wire format as the real API speaks it (researched in ``/work/shared/research/lin
 * ``adAnalytics`` (``q=analytics`` one pivot, ``q=statistics`` up to three) takes at most 20
   ``fields``, returns ``dateRange``/``pivotValues`` only when asked, omits a row whose requested
   metrics are all zero, is not paginated and silently truncates at 15,000 elements (in pivot
-  order, so a truncated answer is not a date prefix). Money metrics are decimal strings.
+  order, so a truncated answer is not a date prefix). Money metrics are decimal strings;
+* ``qps_limit`` > 0 answers a burst 429 to ``/rest`` calls beyond that many within one wall-clock
+  second, as LinkedIn's infrastructure protection does for an app going too fast.
 
 Deterministic data model (``LinkedInDataModel``), the contract tests compute expectations from:
 
@@ -39,6 +41,7 @@ import base64
 import calendar
 import itertools
 import threading
+import time
 import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -358,6 +361,7 @@ class LinkedInStats:
     metric_values: int = 0
     elements: int = 0
     fields_per_request: list[int] = field(default_factory=list)
+    throttled: int = 0
 
 
 def _error(status: int, code: str, message: str, service_code: int = 0) -> Response:
@@ -393,9 +397,14 @@ class LinkedInSandbox(SandboxApp):
         max_url_length: int = 4096,
         max_elements: int = MAX_ELEMENTS,
         active_versions: frozenset[str] = ACTIVE_VERSIONS,
+        qps_limit: int = 0,
     ) -> None:
         super().__init__()
         self.model = model
+        # > 0: a burst 429 for /rest calls beyond that many within one wall-clock second, the way
+        # LinkedIn's infrastructure protection answers (the only time-based behaviour)
+        self.qps_limit = qps_limit
+        self._qps_window: tuple[int, int] = (0, 0)
         self.max_url_length = max_url_length
         self.max_elements = max_elements
         self.active_versions = active_versions
@@ -410,6 +419,8 @@ class LinkedInSandbox(SandboxApp):
             return self._token(request)
         if not request.path.startswith("/rest/"):
             return _error(404, "NOT_FOUND", f"no resource {request.path}")
+        if self._over_qps_limit():
+            return burst_429(request)
         raw_query = request.raw_query
         if request.method == "POST":
             if (request.header("x-http-method-override") or "").upper() != "GET":
@@ -430,6 +441,19 @@ class LinkedInSandbox(SandboxApp):
             return self._route(request.path.removeprefix("/rest/"), params, grant, request)
         except RestliError as exc:
             return _error(400, "ILLEGAL_ARGUMENT", f"Invalid query parameter: {exc}")
+
+    def _over_qps_limit(self) -> bool:
+        if self.qps_limit <= 0:
+            return False
+        with self._stats_lock:
+            second = int(time.monotonic())
+            start, count = self._qps_window
+            count = count + 1 if start == second else 1
+            self._qps_window = (second, count)
+            if count <= self.qps_limit:
+                return False
+            self.stats.throttled += 1
+            return True
 
     def _check_headers(self, request: Request) -> Response | None:
         version = request.header("linkedin-version")
@@ -785,6 +809,7 @@ def create_app(
     max_url_length: int = 4096,
     max_elements: int = MAX_ELEMENTS,
     active_versions: frozenset[str] = ACTIVE_VERSIONS,
+    qps_limit: int = 0,
 ) -> LinkedInSandbox:
     """A LinkedIn sandbox app: serve it with ``sandboxes.base.serve(app)``; its base URL for the
     connector's ``api_base_url`` is ``<server.url>/rest`` and its token URL
@@ -794,6 +819,7 @@ def create_app(
         max_url_length=max_url_length,
         max_elements=max_elements,
         active_versions=active_versions,
+        qps_limit=qps_limit,
     )
     app.latency_s = latency_ms / 1000
     app.faults = list(faults or [])
@@ -804,8 +830,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Serve the LinkedIn sandbox on 127.0.0.1")
     parser.add_argument("--port", type=int, default=8771)
     parser.add_argument("--latency-ms", type=int, default=0)
+    parser.add_argument("--qps-limit", type=int, default=0)
     args = parser.parse_args(argv)
-    server = SandboxServer(create_app(args.latency_ms), port=args.port)
+    server = SandboxServer(create_app(args.latency_ms, qps_limit=args.qps_limit), port=args.port)
     return serve_until_interrupted(
         server,
         f"LinkedIn sandbox on {server.url}/rest (token URL {server.url}/oauth/v2/accessToken)",

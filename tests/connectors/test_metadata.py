@@ -29,10 +29,6 @@ REPO = Path(__file__).resolve().parents[2]
 REPOSITORY_URL = "https://github.com/airbyte-tenant-stack/airbyte-tenant-stack"
 
 KNOWN_VIOLATIONS = {
-    "test_the_spec_documentation_url_is_the_metadata_one[source-linkedin-ads]": (
-        "manifest.yaml spec.documentation_url is the old github.com/airbyte-tenant-stack/"
-        "connectors/... form; set it to metadata.yaml's documentationUrl"
-    ),
     "test_the_spec_documentation_url_is_the_metadata_one[source-tiktok-ads]": (
         "manifest.yaml spec.documentation_url points at TikTok's API docs; set it to "
         "metadata.yaml's documentationUrl (the API docs stay in externalDocumentationUrls)"

@@ -1,27 +1,24 @@
-"""Connector-local fixtures: a clean shared-token cache and the test helpers module."""
+"""Fixtures of this connector's tests (the shared loader fixtures live in the root conftest.py)."""
 
 from collections.abc import Iterator
 
 import pytest
+import requests_mock
 
 
 @pytest.fixture(autouse=True)
-def _isolated_token_cache(components_module) -> Iterator[None]:
-    # the OAuth token is shared per process on purpose; tests must not inherit one another's
+def _isolated_process_state(components_module) -> Iterator[None]:
+    # the OAuth token and the request pace are shared per process on purpose (every stream of a
+    # sync uses them); tests must not inherit one another's
     components_module.LinkedInSharedOAuthAuthenticator.forget_tokens()
+    components_module.LinkedInAdaptivePace.forget()
     yield
     components_module.LinkedInSharedOAuthAuthenticator.forget_tokens()
+    components_module.LinkedInAdaptivePace.forget()
 
 
-@pytest.fixture(scope="session")
-def h():
-    """``unit_tests/helpers.py``; pytest's importlib mode puts no test folder on sys.path."""
-    import importlib.util
-    from pathlib import Path
-
-    path = Path(__file__).with_name("helpers.py")
-    spec = importlib.util.spec_from_file_location("linkedin_ads_test_helpers", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+@pytest.fixture
+def api() -> Iterator[requests_mock.Mocker]:
+    """LinkedIn's API as requests-mock answers it; every request the connector made is recorded."""
+    with requests_mock.Mocker() as mocker:
+        yield mocker

@@ -2,7 +2,16 @@
 
 from datetime import date
 
-import requests_mock
+from ..helpers import (
+    ANALYTICS,
+    ConfigBuilder,
+    analytics_answer,
+    analytics_requests,
+    element,
+    raw_params,
+    requested_fields,
+    run_read,
+)
 
 CAMPAIGN = "urn:li:sponsoredCampaign:7"
 SECOND = "urn:li:sponsoredCampaign:8"
@@ -14,16 +23,15 @@ TWENTY_METRICS = [
 ]  # fmt: skip
 
 
-def test_default_metrics_fit_one_request_per_window(get_source, h):
-    with requests_mock.Mocker() as m:
-        m.register_uri("GET", h.ANALYTICS, text=h.analytics_callback(lambda r, s, e: []))
-        h.run_read(get_source, h.config(), ["ad_analytics_by_campaign"])
+def test_default_metrics_fit_one_request_per_window(get_source, api):
+    api.register_uri("GET", ANALYTICS, text=analytics_answer(lambda request, start, end: []))
+    run_read(get_source, ConfigBuilder().build(), ["ad_analytics_by_campaign"])
 
-    (request,) = h.analytics_requests(m)
-    requested = h.fields(request)
+    (request,) = analytics_requests(api)
+    requested = requested_fields(request)
     assert len(requested) == 20
     assert requested[:2] == ["dateRange", "pivotValues"]
-    params = h.raw_params(request)
+    params = raw_params(request)
     assert params["q"] == "analytics"
     assert params["pivot"] == "CAMPAIGN"
     assert params["timeGranularity"] == "DAILY"
@@ -31,27 +39,25 @@ def test_default_metrics_fit_one_request_per_window(get_source, h):
     assert params["dateRange"] == "(start:(year:2024,month:1,day:1),end:(year:2024,month:1,day:10))"
 
 
-def test_chunks_are_outer_merged_on_pivot_and_date_when_linkedin_omits_rows(get_source, h):
+def test_chunks_are_outer_merged_on_pivot_and_date_when_linkedin_omits_rows(get_source, api):
     def rows(request, start, end):
-        chunk = h.fields(request)[2:]
+        chunk = requested_fields(request)[2:]
         if "impressions" in chunk:
             # campaign 8 had no impressions-chunk activity on the 2nd: LinkedIn leaves the row out
             return [
-                h.element(CAMPAIGN, date(2024, 1, 2), impressions=100, costInUsd="1.25"),
-                h.element(CAMPAIGN, date(2024, 1, 3), impressions=5, costInUsd="0.10"),
+                element(CAMPAIGN, date(2024, 1, 2), impressions=100, costInUsd="1.25"),
+                element(CAMPAIGN, date(2024, 1, 3), impressions=5, costInUsd="0.10"),
             ]
         return [
-            h.element(CAMPAIGN, date(2024, 1, 2), externalWebsiteConversions=3),
-            h.element(SECOND, date(2024, 1, 2), externalWebsiteConversions=9),
+            element(CAMPAIGN, date(2024, 1, 2), externalWebsiteConversions=3),
+            element(SECOND, date(2024, 1, 2), externalWebsiteConversions=9),
         ]
 
-    with requests_mock.Mocker() as m:
-        m.register_uri("GET", h.ANALYTICS, text=h.analytics_callback(rows))
-        output = h.run_read(
-            get_source, h.config(metrics=TWENTY_METRICS), ["ad_analytics_by_campaign"]
-        )
+    api.register_uri("GET", ANALYTICS, text=analytics_answer(rows))
+    config = ConfigBuilder().with_(metrics=TWENTY_METRICS).build()
+    output = run_read(get_source, config, ["ad_analytics_by_campaign"])
 
-    chunks = [h.fields(r) for r in h.analytics_requests(m)]
+    chunks = [requested_fields(r) for r in analytics_requests(api)]
     assert [len(c) for c in chunks] == [20, 4]
     assert all(c[:2] == ["dateRange", "pivotValues"] for c in chunks)
     assert sorted(set(chunks[0][2:] + chunks[1][2:])) == sorted(TWENTY_METRICS)
@@ -68,17 +74,18 @@ def test_chunks_are_outer_merged_on_pivot_and_date_when_linkedin_omits_rows(get_
     assert "impressions" not in records[("8", "2024-01-02")]
 
 
-def test_analytics_records_are_flat_with_string_ids_and_numeric_metrics(get_source, h):
+def test_analytics_records_are_flat_with_string_ids_and_numeric_metrics(get_source, api):
     creative = "urn:li:sponsoredCreative:42"
-    with requests_mock.Mocker() as m:
-        m.register_uri(
-            "GET",
-            h.ANALYTICS,
-            text=h.analytics_callback(
-                lambda r, s, e: [h.element(creative, s, clicks=4, costInLocalCurrency="12.50")]
-            ),
-        )
-        output = h.run_read(get_source, h.config(), ["ad_analytics_by_creative"])
+    api.register_uri(
+        "GET",
+        ANALYTICS,
+        text=analytics_answer(
+            lambda request, start, end: [
+                element(creative, start, clicks=4, costInLocalCurrency="12.50")
+            ]
+        ),
+    )
+    output = run_read(get_source, ConfigBuilder().build(), ["ad_analytics_by_creative"])
 
     assert output.records[0].record.data == {
         "date": "2024-01-01",

@@ -2,41 +2,49 @@
 
 from itertools import pairwise
 
-import requests_mock
+from ..helpers import (
+    ANALYTICS,
+    ConfigBuilder,
+    analytics_answer,
+    analytics_requests,
+    date_range,
+    days,
+    element,
+    error_messages,
+    raw_params,
+    run_read,
+)
 
 CAP = 15_000
 ENTITIES = 200  # rows a day: a 91-day window would need 18,200 elements
 
 
-def _capped_rows(request, start, end, h):
-    granularity = h.raw_params(request)["timeGranularity"]
-    if granularity == "MONTHLY":
-        months = sorted({(d.year, d.month) for d in h.days(start, end)})
+def _capped_rows(request, start, end):
+    if raw_params(request)["timeGranularity"] == "MONTHLY":
+        months = sorted({(day.year, day.month) for day in days(start, end)})
         return [
-            h.element(
-                f"urn:li:sponsoredCampaign:{e}", start.replace(year=y, month=m, day=1), clicks=1
+            element(
+                f"urn:li:sponsoredCampaign:{entity}",
+                start.replace(year=year, month=month, day=1),
+                clicks=1,
             )
-            for y, m in months
-            for e in range(ENTITIES)
+            for year, month in months
+            for entity in range(ENTITIES)
         ]
     rows = [
-        h.element(f"urn:li:sponsoredCampaign:{e}", day, clicks=1)
-        for day in h.days(start, end)
-        for e in range(ENTITIES)
+        element(f"urn:li:sponsoredCampaign:{entity}", day, clicks=1)
+        for day in days(start, end)
+        for entity in range(ENTITIES)
     ]
     return rows[:CAP]
 
 
-def test_a_capped_window_is_probed_and_re_requested_in_windows_under_the_cap(get_source, h):
-    cfg = h.config(start_date="2024-01-01", end_date="2024-03-31")
-    with requests_mock.Mocker() as m:
-        m.register_uri(
-            "GET", h.ANALYTICS, text=h.analytics_callback(lambda r, s, e: _capped_rows(r, s, e, h))
-        )
-        output = h.run_read(get_source, cfg, ["ad_analytics_by_campaign"])
+def test_a_capped_window_is_probed_and_re_requested_in_windows_under_the_cap(get_source, api):
+    api.register_uri("GET", ANALYTICS, text=analytics_answer(_capped_rows))
+    config = ConfigBuilder().with_(start_date="2024-01-01", end_date="2024-03-31").build()
+    output = run_read(get_source, config, ["ad_analytics_by_campaign"])
 
-    requests = h.analytics_requests(m)
-    kinds = [(h.raw_params(r)["timeGranularity"], *h.date_range(r)) for r in requests]
+    kinds = [(raw_params(r)["timeGranularity"], *date_range(r)) for r in analytics_requests(api)]
     capped, probe, *planned = kinds
     assert capped[0] == "DAILY" and (capped[2] - capped[1]).days == 90
     assert probe[0] == "MONTHLY" and probe[1:] == capped[1:]
@@ -48,19 +56,16 @@ def test_a_capped_window_is_probed_and_re_requested_in_windows_under_the_cap(get
     assert all(((end - start).days + 1) * ENTITIES < CAP for _, start, end in planned)
     assert len(planned) == 2
     assert len(output.records) == 91 * ENTITIES
-    assert (
-        len({(r.record.data["campaign_id"], r.record.data["date"]) for r in output.records})
-        == 91 * ENTITIES
-    )
+    keys = {(r.record.data["campaign_id"], r.record.data["date"]) for r in output.records}
+    assert len(keys) == 91 * ENTITIES
 
 
-def test_a_single_day_at_the_cap_fails_with_an_actionable_message(get_source, h):
+def test_a_single_day_at_the_cap_fails_with_an_actionable_message(get_source, api):
     def rows(request, start, end):
-        return [h.element(f"urn:li:sponsoredCreative:{e}", start, clicks=1) for e in range(CAP)]
+        return [element(f"urn:li:sponsoredCreative:{e}", start, clicks=1) for e in range(CAP)]
 
-    cfg = h.config(start_date="2024-01-01", end_date="2024-01-01")
-    with requests_mock.Mocker() as m:
-        m.register_uri("GET", h.ANALYTICS, text=h.analytics_callback(rows))
-        output = h.run_read(get_source, cfg, ["ad_analytics_by_creative"])
+    api.register_uri("GET", ANALYTICS, text=analytics_answer(rows))
+    config = ConfigBuilder().with_(start_date="2024-01-01", end_date="2024-01-01").build()
+    output = run_read(get_source, config, ["ad_analytics_by_creative"])
 
-    assert any("15,000-element maximum" in message for message in h.error_messages(output))
+    assert any("15,000-element maximum" in message for message in error_messages(output))
