@@ -11,7 +11,7 @@ RUN := $(POETRY) run
 INSTALL := install
 LIB := airbyte_provisioning sandboxes devtools benchmarks deploy/build_connector_image.py
 
-.PHONY: help poetry install lint fmt test demo sync image publish versions bench refresh-specs clean
+.PHONY: help poetry install lint fmt test demo sandboxes sync image publish versions bench refresh-specs clean
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  \033[36m%-15s\033[0m %s\n", $$1, $$2}'
@@ -34,10 +34,16 @@ fmt: $(INSTALL) ## Apply ruff formatting and safe fixes
 	$(RUN) ruff format .
 
 test: $(INSTALL) lint ## Install everything, lint, and run the whole offline test suite
-	$(RUN) pytest -q
+	$(RUN) pytest -q tests
+	@# one session per connector, as Airbyte runs them: each folder's unit_tests/ is a package of
+	@# that name, so two connectors in one session would shadow each other's test modules
+	@for folder in connectors/source-*/; do echo "pytest $$folder"; $(RUN) pytest -q "$$folder" || exit 1; done
 
 demo: $(INSTALL) ## The whole stack rehearsed locally on embedded defaults (sandboxes, connectors into DuckDB, provisioning) [ARGS=--json]
 	$(RUN) python -m devtools.demo $(ARGS)
+
+sandboxes: $(INSTALL) ## The Airbyte API, TikTok and LinkedIn sandboxes on 127.0.0.1:8000/8765/8771 until Ctrl-C; prints the .env lines [ARGS=--env-file .env]
+	$(RUN) python -m devtools.sandboxes $(ARGS)
 
 # Targets that run a command of the registry (airbyte_provisioning/commands/registry.py) call it as
 # `airbyte-stack <command>`; tests/commands/test_registry.py checks they match the registry.

@@ -389,8 +389,10 @@ def render_summary(run: Rehearsal, duckdb_path: Path) -> str:
         "",
         f"DuckDB file left for inspection: {duckdb_path}",
         f"Every step's JSON output: {run.workdir}/",
-        "Next: `make sync CONNECTOR=tiktok-ads CONFIG=secrets/tiktok.json` with a real config,",
-        "and the rollout guide in README.md for a real Airbyte.",
+        "Its sandboxes stopped with it: `make sandboxes` keeps them running for your own commands",
+        "(README.md, Local sandboxes). Next: `make sync CONNECTOR=tiktok-ads",
+        "CONFIG=secrets/tiktok.json` with a real config, and the rollout guide in README.md for a",
+        "real Airbyte.",
     ]
     return "\n".join(lines)
 

@@ -20,7 +20,9 @@ Data model (everything derives from :class:`SandboxAdvertiser` and the sandbox c
 Limits it enforces like TikTok: 30 days per request with ``stat_time_day`` (40002), ``page_size``
 1..1000 (40002), metrics it does not know (40002 "Invalid metric fields"), the access token
 (40105), advertiser authorization (40001), app credentials on ``oauth2/advertiser/get`` (40101),
-and optionally a per-second request budget (40100), so a connector that paces itself never sees it.
+and optionally a per-second request budget (40100 "App reaches the QPS limit", ``qps_limit``)
+and a share of transient failures (``fault_rate``: 50002 "System busy" or an HTTP 503 page, drawn
+from a generator seeded with ``seed``, so a run is repeatable).
 
 Run ``python -m sandboxes.tiktok --port 8765`` to serve the default scenario for manual runs.
 """
@@ -31,6 +33,7 @@ import argparse
 import hashlib
 import itertools
 import json
+import random
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -328,7 +331,9 @@ class TikTokSandboxApp(SandboxApp):
     """The TikTok Business API v1.3 subset behind ``/open_api/v1.3``.
 
     ``now`` is the sandbox clock (tests pass a fixed instant); ``qps_limit`` > 0 answers 40100 to
-    requests beyond that many within one wall-clock second (the only time-based behaviour).
+    requests beyond that many within one wall-clock second (the only time-based behaviour);
+    ``fault_rate`` (0..1) answers that share of the requests within the limit with a transient
+    failure, drawn from ``random.Random(seed)``. ``throttled`` and ``transient_faults`` count them.
     """
 
     name = "tiktok"
@@ -341,6 +346,8 @@ class TikTokSandboxApp(SandboxApp):
         secret: str = "changeme-sandbox-app-secret",
         now: Callable[[], datetime] | None = None,
         qps_limit: int = 0,
+        fault_rate: float = 0.0,
+        seed: int = 0,
     ) -> None:
         super().__init__()
         self.advertisers = {a.advertiser_id: a for a in (advertisers or default_advertisers())}
@@ -350,6 +357,9 @@ class TikTokSandboxApp(SandboxApp):
         self.now = now or (lambda: datetime.now(UTC))
         self.qps_limit = qps_limit
         self.throttled = 0
+        self.fault_rate = fault_rate
+        self.transient_faults = 0
+        self._fault_random = random.Random(seed)
         self._window: tuple[int, int] = (0, 0)
         self._qps_lock = threading.Lock()
         self._routes: dict[str, Callable[[Request], Response]] = {
@@ -371,6 +381,9 @@ class TikTokSandboxApp(SandboxApp):
             return Response.text("not found", 404)
         if self._over_budget():
             return envelope(code=40100, message="App reaches the QPS limit. Please retry later.")
+        fault = self._transient_fault()
+        if fault is not None:
+            return fault
         if request.header("Access-Token") != self.access_token:
             return envelope(code=40105, message="Access token is incorrect or has been revoked.")
         try:
@@ -390,6 +403,18 @@ class TikTokSandboxApp(SandboxApp):
                 self.throttled += 1
                 return True
             return False
+
+    def _transient_fault(self) -> Response | None:
+        if self.fault_rate <= 0:
+            return None
+        with self._qps_lock:
+            if self._fault_random.random() >= self.fault_rate:
+                return None
+            self.transient_faults += 1
+            gateway = self._fault_random.random() < 0.5
+        if gateway:
+            return Response.text("<html>503 Service Temporarily Unavailable</html>", 503)
+        return envelope(code=50002, message="System busy. Please retry later.")
 
     def _advertiser(self, request: Request) -> SandboxAdvertiser:
         advertiser_id = request.param("advertiser_id")
@@ -617,18 +642,27 @@ class TikTokSandboxApp(SandboxApp):
             if not counts[denominator]:
                 return "-"
             return f"{counts[numerator] * factor / counts[denominator]:.2f}"
-        if name in TEXT_METRICS:
-            campaign_id, adgroup_id, ad_id = ad
-            return {
-                "campaign_name": f"Campaign {campaign_id}",
-                "objective_type": "TRAFFIC",
-                "adgroup_name": f"Ad group {adgroup_id}",
-                "ad_name": f"Ad {ad_id}",
-                "ad_text": "Try it today",
-                "campaign_id": campaign_id,
-                "adgroup_id": adgroup_id,
-            }[name]
+        text = text_metric(name, ad)
+        if text is not None:
+            return text
         return _fmt(counts[name])
+
+
+def text_metric(name: str, ad: tuple[str, str, str]) -> str | None:
+    """The text a report row carries for an attribute metric of ``ad`` (campaign, ad group, ad
+    ids), or None when ``name`` is not one of ``TEXT_METRICS``."""
+    if name not in TEXT_METRICS:
+        return None
+    campaign_id, adgroup_id, ad_id = ad
+    return {
+        "campaign_name": f"Campaign {campaign_id}",
+        "objective_type": "TRAFFIC",
+        "adgroup_name": f"Ad group {adgroup_id}",
+        "ad_name": f"Ad {ad_id}",
+        "ad_text": "Try it today",
+        "campaign_id": campaign_id,
+        "adgroup_id": adgroup_id,
+    }[name]
 
 
 class _Unauthorized(Exception):
@@ -689,6 +723,8 @@ def create_app(
     now: datetime | None = None,
     qps_limit: int = 0,
     access_token: str = "changeme-sandbox-access-token",
+    fault_rate: float = 0.0,
+    seed: int = 0,
 ) -> TikTokSandboxApp:
     """A sandbox app; ``now`` fixes the clock (default: real time), latency applies per request."""
     app = TikTokSandboxApp(
@@ -696,6 +732,8 @@ def create_app(
         access_token=access_token,
         now=(lambda: now) if now is not None else None,
         qps_limit=qps_limit,
+        fault_rate=fault_rate,
+        seed=seed,
     )
     app.latency_s = latency_ms / 1000
     return app
@@ -706,8 +744,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--latency-ms", type=float, default=0)
     parser.add_argument("--qps-limit", type=int, default=0)
+    parser.add_argument("--fault-rate", type=float, default=0.0)
+    parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
-    server = SandboxServer(create_app(args.latency_ms, qps_limit=args.qps_limit), port=args.port)
+    app = create_app(
+        args.latency_ms, qps_limit=args.qps_limit, fault_rate=args.fault_rate, seed=args.seed
+    )
+    server = SandboxServer(app, port=args.port)
     return serve_until_interrupted(
         server,
         f"TikTok sandbox on {server.url}{API_PREFIX} (token: changeme-sandbox-access-token); Ctrl-C stops",

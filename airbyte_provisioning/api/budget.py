@@ -14,7 +14,8 @@ streak reaches :attr:`ConnectionBudget.max_failures` attempts (many threads fail
 at the first TLS failure (a wrong scheme or an untrusted certificate does not heal). From then
 on every call of the client fails at once with the same :class:`AirbyteUnreachableError`, which
 names ``AIRBYTE_BASE_URL`` and what was tried, so a command stops within the window of its first
-failure (calls already waiting for an answer end by their own timeout).
+failure (calls already waiting for an answer end by their own timeout; a host name lookup is
+bounded by the system resolver, not by the connect timeout).
 
 The clock is injectable so tests decide time instead of waiting for it.
 """

@@ -18,7 +18,12 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
-from airbyte_provisioning.api import AirbyteAuthError, AirbyteClient, AirbyteError
+from airbyte_provisioning.api import (
+    AirbyteAuthError,
+    AirbyteClient,
+    AirbyteError,
+    AirbyteNotFoundError,
+)
 from airbyte_provisioning.api.errors import AirbyteUnreachableError
 from airbyte_provisioning.checks.health import UNHEALTHY, ExpectedSchedule, JobView, classify
 from airbyte_provisioning.core.types import JsonDict
@@ -145,13 +150,24 @@ def managed_targets(tenant: Tenant, lister: Lister) -> list[Target]:
             workspace_id=tenant.workspace_id,
         )
         if error is not None:
-            note = f"connections/list for workspace {tenant.workspace_id} failed: {error}"
+            note = listing_failed(tenant.workspace_id, error, f"{tenant.env_prefix}WORKSPACE_ID")
             targets.append(replace(base, connection_id=wanted.connection_id, notes=[note]))
         elif wanted.connection_id:
             targets.append(_by_explicit_id(tenant, wanted, listed, base))
         else:
             targets.extend(_by_tag(tenant, wanted, listed, base))
     return targets
+
+
+def listing_failed(workspace_id: str, error: AirbyteError, variable: str) -> str:
+    """The note of a workspace whose connections could not be listed; a workspace Airbyte does
+    not have names the variable (or option) that holds its id."""
+    if isinstance(error, AirbyteNotFoundError):
+        return (
+            f"workspace {workspace_id} does not exist in Airbyte: set {variable} to the id of an "
+            "existing workspace (the web app shows it in the address: /workspaces/<id>/...)"
+        )
+    return f"connections/list for workspace {workspace_id} failed: {error}"
 
 
 def _id_variable(tenant: Tenant, wanted: TenantConnection) -> str:
@@ -213,8 +229,11 @@ def _by_tag(
     ]
 
 
-def legacy_targets(workspace_id: str, lister: Lister) -> list[Target]:
-    """Every connection of one workspace, judged against its own Airbyte schedule."""
+def legacy_targets(
+    workspace_id: str, lister: Lister, variable: str = f"{V.PREFIX}WORKSPACE_ID"
+) -> list[Target]:
+    """Every connection of one workspace, judged against its own Airbyte schedule; ``variable``
+    is where the workspace id came from (the variable or ``--workspace-id``)."""
     try:
         listed = lister.connections(workspace_id)
     except STOPS:
@@ -227,7 +246,7 @@ def legacy_targets(workspace_id: str, lister: Lister) -> list[Target]:
                 found_by="workspace",
                 connection=None,
                 schedule=None,
-                notes=[f"connections/list for workspace {workspace_id} failed: {exc}"],
+                notes=[listing_failed(workspace_id, exc, variable)],
             )
         ]
     return [

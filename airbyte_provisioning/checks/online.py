@@ -9,6 +9,7 @@ problem naming ``AIRBYTE_BASE_URL`` or the auth variables, with what to do.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -110,7 +111,11 @@ def check_resources_exist(stack: StackConfig, env: Mapping[str, str]) -> list[Pr
     try:
         client = AirbyteClient.from_env(env)
     except AirbyteConfigError as exc:
-        variable = "AIRBYTE_BASE_URL" if "AIRBYTE_BASE_URL" in str(exc) else AUTH_VARIABLES
+        # the message names the variable to fix (AIRBYTE_HTTP_TIMEOUT_SECONDS, ...)
+        named = re.search(r"AIRBYTE_[A-Z0-9_]+", str(exc))
+        variable = named.group(0) if named else AUTH_VARIABLES
+        if variable in ("AIRBYTE_CLIENT_ID", "AIRBYTE_CLIENT_SECRET"):
+            variable = AUTH_VARIABLES
         return [Problem(str(exc), code="bad_setting", variable=variable)]
     refs = References.of(stack)
     answers = read_all(client, refs.reads())
@@ -160,7 +165,8 @@ def _lookup(reader: Callable[[str], JsonDict], ident: str) -> JsonDict | None:
 def _workspace_problems(refs: References, answers: Answers, stack: StackConfig) -> list[Problem]:
     return [
         Problem(
-            f"workspace {ident} does not exist in Airbyte",
+            f"workspace {ident} does not exist in Airbyte: set {name} to the id of an existing "
+            "workspace (the web app shows it in the address: /workspaces/<id>/...)",
             code="missing_workspace",
             variable=name,
             tenant=_slug(name, stack),
@@ -178,7 +184,9 @@ def _destination_problems(refs: References, answers: Answers) -> list[Problem]:
         for name, workspace, slug in users:
             if read is None:
                 message, code = (
-                    f"destination {ident} does not exist in Airbyte",
+                    f"destination {ident} does not exist in Airbyte: set {name} to the id of a "
+                    "destination in that workspace (the web app shows it in the address: "
+                    "/destination/<id>)",
                     "missing_destination",
                 )
             elif workspace and str(read.get("workspaceId", "")).lower() != workspace:

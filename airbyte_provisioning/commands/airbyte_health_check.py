@@ -46,9 +46,7 @@ from airbyte_provisioning.checks.health_connections import (
 from airbyte_provisioning.checks.health_jobs import read_histories
 from airbyte_provisioning.checks.readiness import api_version_problems
 from airbyte_provisioning.commands.registry import parser_for
-from airbyte_provisioning.core import logs
-from airbyte_provisioning.core.output import ExitCode
-from airbyte_provisioning.core.startup import (
+from airbyte_provisioning.commands.startup import (
     CommandParser,
     Invocation,
     UsageError,
@@ -57,6 +55,8 @@ from airbyte_provisioning.core.startup import (
     run,
     whole_number,
 )
+from airbyte_provisioning.core import logs
+from airbyte_provisioning.core.output import ExitCode
 from airbyte_provisioning.model import variables as V
 from airbyte_provisioning.model.tenants import UUID_RE, StackConfig, load_stack
 
@@ -213,10 +213,11 @@ def _targets(
     slugs: Sequence[str],
     lister: Lister,
     settings: Settings,
+    workspace_variable: str,
 ) -> list[Target]:
     if stack is None:
         assert workspace is not None
-        return legacy_targets(workspace, lister)
+        return legacy_targets(workspace, lister, workspace_variable)
     tenants = [t for t in stack.tenants if not slugs or t.slug in slugs]
     lister.prefetch([t.workspace_id for t in tenants], settings.concurrency)
     return [target for tenant in tenants for target in managed_targets(tenant, lister)]
@@ -253,7 +254,8 @@ def check_health(invocation: Invocation) -> int:
     stack = _tenant_stack(env, settings, args.tenant) if workspace is None else None
     client = invocation.client(settings.concurrency)
     try:
-        targets = _targets(stack, workspace, args.tenant, Lister(client), settings)
+        source = "--workspace-id" if args.workspace_id else f"{V.PREFIX}WORKSPACE_ID"
+        targets = _targets(stack, workspace, args.tenant, Lister(client), settings, source)
         histories, listing = read_histories(targets, client, settings)
         entries = _judge_all(targets, client, settings, histories)
     except AirbyteAuthError as exc:

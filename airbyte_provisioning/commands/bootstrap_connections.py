@@ -22,11 +22,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
-from airbyte_provisioning.api import AirbyteClient, AirbyteError
+from airbyte_provisioning.api import AirbyteAuthError, AirbyteClient, AirbyteError
 from airbyte_provisioning.commands.registry import parser_for
-from airbyte_provisioning.core import logs
-from airbyte_provisioning.core.output import ExitCode
-from airbyte_provisioning.core.startup import (
+from airbyte_provisioning.commands.startup import (
     Abort,
     CommandParser,
     Invocation,
@@ -35,6 +33,8 @@ from airbyte_provisioning.core.startup import (
     run,
     whole_number,
 )
+from airbyte_provisioning.core import logs
+from airbyte_provisioning.core.output import ExitCode
 from airbyte_provisioning.model.tenants import StackConfig, load_stack
 from airbyte_provisioning.reconcile.engine import (
     DEFAULT_CONCURRENCY,
@@ -46,7 +46,7 @@ from airbyte_provisioning.reconcile.engine import (
 )
 from airbyte_provisioning.reconcile.model import TemplateSnapshot
 from airbyte_provisioning.reconcile.observe import read_templates
-from airbyte_provisioning.reconcile.plan import Plan, UnitPlan
+from airbyte_provisioning.reconcile.plan import PLAN_FORMAT, Plan, UnitPlan
 from airbyte_provisioning.reconcile.render import render_tenants
 
 COMMAND = "bootstrap_connections"
@@ -114,10 +114,66 @@ def load_plan_file(path: str) -> Plan:
             f"{COMMAND} --plan-out FILE",
             option,
         )
+    broken = _plan_shape_problem(data) if data.get("format") == PLAN_FORMAT else None
+    if broken:
+        raise UsageError(
+            f"plan file {path} is not a plan: {broken}; make a new one with {COMMAND} --plan-out "
+            "FILE",
+            option,
+        )
     try:
         return Plan.from_dict(data)
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise UsageError(f"plan file {path} is not a plan: {exc}", option) from None
+
+
+def _plan_shape_problem(data: Mapping[str, Any]) -> str | None:
+    """Where a saved plan of this format is not shaped like one (a hand edit, a cut file)."""
+    units = data.get("units")
+    if not isinstance(units, list):
+        return "'units' is not a list"
+    for number, unit in enumerate(units):
+        where = f"units[{number}]"
+        if not isinstance(unit, dict):
+            return f"{where} is not an object"
+        for key in ("unit", "workspace_id"):
+            if not isinstance(unit.get(key), str):
+                return f"{where}.{key} is missing or not text"
+        actions = unit.get("actions") or []
+        if not isinstance(actions, list):
+            return f"{where}.actions is not a list"
+        for index, action in enumerate(actions):
+            if not isinstance(action, dict) or not all(
+                isinstance(action.get(key), str) for key in ("kind", "key", "action")
+            ):
+                return f"{where}.actions[{index}] is not an action (kind, key and action)"
+    return None
+
+
+def check_plan_out(path: str | None) -> None:
+    """``--plan-out`` must name a file in an existing folder: checked before any call is made."""
+    if path is None:
+        return
+    target = Path(path)
+    if target.is_dir():
+        raise UsageError(
+            f"--plan-out {path} is a folder; name a file (e.g. plan.json)", "--plan-out"
+        )
+    if not target.parent.is_dir():
+        raise UsageError(
+            f"--plan-out {path}: the folder {target.parent} does not exist; create it or name a "
+            "file in an existing folder",
+            "--plan-out",
+        )
+
+
+def _write_plan(path: str, plan: Plan) -> None:
+    try:
+        Path(path).write_text(json.dumps(plan.to_dict(), indent=2) + "\n")
+    except OSError as exc:
+        raise Abort(
+            f"--plan-out {path}: cannot write the plan: {exc.strerror}", "--plan-out"
+        ) from None
 
 
 def _mode(args: Any) -> Mode:
@@ -146,6 +202,8 @@ def _load_stack(env: Mapping[str, str], now: datetime, slugs: Sequence[str] | No
 def _read_templates(client: AirbyteClient, stack: StackConfig) -> Mapping[str, TemplateSnapshot]:
     try:
         return read_templates(client, stack)
+    except AirbyteAuthError:
+        raise  # the command says which variables to fix
     except AirbyteError as exc:
         raise Abort(f"cannot read the template connections: {exc}", "AIRBYTE_BASE_URL") from None
 
@@ -171,11 +229,15 @@ def bootstrap(invocation: Invocation) -> int:
     mode = _mode(args)
     invocation.document = {"command": COMMAND, "mode": mode, "generated_at": now.isoformat()}
     concurrency = _concurrency(args.concurrency, env)
+    check_plan_out(args.plan_out)
     saved = load_plan_file(args.apply_plan) if args.apply_plan else None
     stack = _load_stack(env, now, args.tenant)
     client = invocation.client(concurrency)
     with logs.bind(task_id=COMMAND, correlation_id=client.correlation_id):
-        snapshots = _read_templates(client, stack)
+        try:
+            snapshots = _read_templates(client, stack)
+        except AirbyteAuthError as exc:
+            raise invocation.credentials_refused(exc) from None
         units = render_tenants(stack, env, snapshots, args.tenant)
         options = RunOptions(
             apply=mode != "plan",
@@ -188,7 +250,7 @@ def bootstrap(invocation: Invocation) -> int:
     if saved is not None:
         results += _vanished(saved, {u.unit for u in units}, args.tenant)
     if args.plan_out:
-        Path(args.plan_out).write_text(json.dumps(plan.to_dict(), indent=2) + "\n")
+        _write_plan(args.plan_out, plan)
         invocation.document["plan_file"] = args.plan_out
     invocation.document.update(_summary(results, plan, snapshots, mode, client))
     if not invocation.document["ok"]:

@@ -15,10 +15,16 @@ from pathlib import Path
 from airbyte_provisioning.checks.readiness import api_version_problems, api_version_summaries
 from airbyte_provisioning.checks.readiness.api_version import SUNSET_WARNING_DAYS
 from airbyte_provisioning.commands.registry import parser_for
+from airbyte_provisioning.commands.startup import (
+    CommandParser,
+    Invocation,
+    UsageError,
+    parse_now,
+    run,
+)
 from airbyte_provisioning.core import logs
 from airbyte_provisioning.core.output import ExitCode
 from airbyte_provisioning.core.paths import CONNECTORS_DIR
-from airbyte_provisioning.core.startup import CommandParser, Invocation, UsageError, parse_now, run
 
 
 def build_parser() -> CommandParser:

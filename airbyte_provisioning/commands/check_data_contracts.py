@@ -13,10 +13,10 @@ from pathlib import Path
 
 from airbyte_provisioning.checks.contracts.checker import ALL_RULES, run_checks
 from airbyte_provisioning.commands.registry import parser_for
+from airbyte_provisioning.commands.startup import CommandParser, Invocation, UsageError, run
 from airbyte_provisioning.core.output import ExitCode
 from airbyte_provisioning.core.paths import REPO_ROOT
 from airbyte_provisioning.core.problems import Problem
-from airbyte_provisioning.core.startup import CommandParser, Invocation, UsageError, run
 
 
 def build_parser() -> CommandParser:
@@ -64,6 +64,16 @@ def _usage_problems(selected: Sequence[str], paths: dict[str, Path | None]) -> l
         for option, path in paths.items()
         if path is not None and not path.exists()
     ]
+    records = paths.get("--records")
+    if records is not None and records.is_dir():
+        problems.append(
+            Problem(
+                f"--records {records} is a folder; give the records file (Airbyte RECORD "
+                "messages or JSON lines, e.g. .state/<connector>.<config>.records.jsonl)",
+                "usage",
+                variable="--records",
+            )
+        )
     return problems
 
 

@@ -28,14 +28,15 @@ from typing import Any
 
 from airbyte_provisioning.api import (
     AirbyteApiError,
+    AirbyteAuthError,
     AirbyteClient,
     AirbyteError,
     AirbyteNotFoundError,
 )
 from airbyte_provisioning.commands.registry import parser_for
+from airbyte_provisioning.commands.startup import Abort, CommandParser, Invocation, run
 from airbyte_provisioning.core import logs
 from airbyte_provisioning.core.output import ExitCode
-from airbyte_provisioning.core.startup import Abort, CommandParser, Invocation, run
 from airbyte_provisioning.core.types import JsonDict
 from airbyte_provisioning.model import variables as V
 from airbyte_provisioning.model.tenants import StackConfig, load_stack
@@ -314,14 +315,20 @@ def _template_workspace(client: AirbyteClient, destination_id: str) -> str:
             "Airbyte (the template workspace) or fix the variable",
             DESTINATION_VARIABLE,
         ) from None
+    except AirbyteAuthError:
+        raise  # the command says which variables to fix
     except AirbyteError as exc:
-        raise Abort(f"cannot reach Airbyte: {exc}", "AIRBYTE_BASE_URL") from None
+        raise Abort(
+            f"cannot read the template destination {destination_id}: {exc}", "AIRBYTE_BASE_URL"
+        ) from None
     return str(destination.get("workspaceId"))
 
 
 def _observe(client: AirbyteClient, workspace: str, destination_id: str) -> Observed:
     try:
         return observe_workspace(client, workspace, [destination_id])
+    except AirbyteAuthError:
+        raise
     except AirbyteError as exc:
         raise Abort(f"cannot read workspace {workspace}: {exc}", "AIRBYTE_BASE_URL") from None
 
@@ -373,7 +380,10 @@ def provision(invocation: Invocation) -> int:
     stack, destination_id = _template_stack(invocation.env, now)
     client = invocation.client()
     with logs.bind(task_id=COMMAND, correlation_id=client.correlation_id):
-        workspace = _template_workspace(client, destination_id)
+        try:
+            workspace = _template_workspace(client, destination_id)
+        except AirbyteAuthError as exc:
+            raise invocation.credentials_refused(exc) from None
         document.update(workspace_id=workspace, template_destination_id=destination_id)
         if stack.legacy_workspace_id and stack.legacy_workspace_id != workspace:
             document["warnings"] = [

@@ -16,8 +16,9 @@ import argparse
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from airbyte_provisioning.api import AirbyteAuthError
+from airbyte_provisioning.api import AirbyteAuthError, AirbyteClient, AirbyteNotFoundError
 from airbyte_provisioning.commands.registry import parser_for
+from airbyte_provisioning.commands.startup import Abort, CommandParser, Invocation, UsageError, run
 from airbyte_provisioning.connectors.folder import ConnectorFolderError
 from airbyte_provisioning.connectors.publish import (
     ConnectorBundle,
@@ -27,7 +28,6 @@ from airbyte_provisioning.connectors.publish import (
 )
 from airbyte_provisioning.core.output import ExitCode
 from airbyte_provisioning.core.paths import CONNECTORS_DIR
-from airbyte_provisioning.core.startup import CommandParser, Invocation, UsageError, run
 from airbyte_provisioning.core.types import JsonDict
 from airbyte_provisioning.model.env_reader import UUID_RE
 
@@ -78,6 +78,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def target_workspaces(args: argparse.Namespace, env: Mapping[str, str]) -> list[str]:
+    """The workspaces to publish into, in order (see :func:`workspace_origins`)."""
+    return list(workspace_origins(args, env))
+
+
+def workspace_origins(args: argparse.Namespace, env: Mapping[str, str]) -> dict[str, str]:
+    """Workspace id -> the option or variable it came from; a bad value is a usage error."""
     sources: list[tuple[str, str]] = [("--workspace-id", w) for w in args.workspace_id]
     if not sources and (env.get("AIRBYTE_WORKSPACE_ID") or "").strip():
         sources.append(("AIRBYTE_WORKSPACE_ID", env["AIRBYTE_WORKSPACE_ID"]))
@@ -91,14 +97,32 @@ def target_workspaces(args: argparse.Namespace, env: Mapping[str, str]) -> list[
             "no workspace to publish into: set AIRBYTE_WORKSPACE_ID or pass --workspace-id",
             "AIRBYTE_WORKSPACE_ID",
         )
-    workspaces: list[str] = []
+    workspaces: dict[str, str] = {}
     for origin, value in sources:
         ident = value.strip().lower()
         if not UUID_RE.match(ident):
             raise UsageError(f"{origin}={value!r} is not a workspace UUID", origin)
-        if ident not in workspaces:
-            workspaces.append(ident)
+        workspaces.setdefault(ident, origin)
     return workspaces
+
+
+def check_workspaces_exist(client: AirbyteClient, origins: Mapping[str, str]) -> None:
+    """One read per workspace before anything is published: a workspace Airbyte does not have
+    stops the run with a message naming where its id came from."""
+    for ident, origin in origins.items():
+        try:
+            client.get_workspace(ident)
+        except AirbyteNotFoundError:
+            how = (
+                "pass the id of an existing workspace"
+                if origin.startswith("-")
+                else (f"set {origin} to the id of an existing workspace")
+            )
+            raise Abort(
+                f"workspace {ident} ({origin}) does not exist in Airbyte: {how} (the web app "
+                "shows it in the address: /workspaces/<id>/...)",
+                origin,
+            ) from None
 
 
 def select_connectors(connectors_dir: Path, wanted: Sequence[str]) -> list[ConnectorBundle]:
@@ -140,10 +164,12 @@ def persistable(results: Sequence[JsonDict], primary: str) -> dict[str, str]:
 
 def publish(invocation: Invocation) -> int:
     args = invocation.args
-    workspaces = target_workspaces(args, invocation.env)
+    origins = workspace_origins(args, invocation.env)
+    workspaces = list(origins)
     bundles = select_connectors(Path(args.connectors_dir), args.connector)
     client = invocation.client()
     try:
+        check_workspaces_exist(client, origins)
         results = publish_all(client, workspaces, bundles, adopt=args.adopt, dry_run=args.dry_run)
     except AirbyteAuthError as exc:
         raise invocation.credentials_refused(exc) from None

@@ -8,15 +8,23 @@ ones keep their old file), 2 on usage errors.
 
 from __future__ import annotations
 
+import math
+import subprocess
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 from airbyte_provisioning.commands.registry import parser_for
+from airbyte_provisioning.commands.startup import (
+    CommandParser,
+    Invocation,
+    UsageError,
+    in_range,
+    run,
+)
 from airbyte_provisioning.core.output import ExitCode
 from airbyte_provisioning.core.paths import TEMPLATES_DIR
-from airbyte_provisioning.core.startup import CommandParser, Invocation, UsageError, in_range, run
 from airbyte_provisioning.templates import spec_snapshots
 from airbyte_provisioning.templates.spec_snapshots import ConnectorPin
 
@@ -40,10 +48,18 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _pins(templates_dir: Path, only: Sequence[str]) -> list[ConnectorPin]:
+    if not templates_dir.is_dir():
+        raise UsageError(f"--templates-dir {templates_dir} is not a folder", "--templates-dir")
     try:
         pins = spec_snapshots.load_pins(templates_dir)
     except spec_snapshots.SnapshotError as exc:
-        raise UsageError(str(exc), "--templates-dir") from None
+        raise UsageError(f"--templates-dir {templates_dir}: {exc}", "--templates-dir") from None
+    if not pins:
+        raise UsageError(
+            f"--templates-dir {templates_dir} has no *_source.yaml pinning an official connector: "
+            "nothing to refresh",
+            "--templates-dir",
+        )
     unknown = sorted(set(only) - {p.connector for p in pins})
     if unknown:
         known = ", ".join(p.connector for p in pins)
@@ -58,8 +74,8 @@ def _refresh(pin: ConnectorPin, templates_dir: Path, timeout: float) -> dict[str
         document = spec_snapshots.generate_snapshot(pin, timeout=timeout)
     except (spec_snapshots.SnapshotError, OSError) as exc:
         return {**result, "error": str(exc)}
-    except TimeoutError as exc:
-        return {**result, "error": f"timed out: {exc}"}
+    except (TimeoutError, subprocess.TimeoutExpired) as exc:
+        return {**result, "error": f"timed out (--timeout {timeout:g} s): {exc}"}
     spec_snapshots.write_snapshot(document, path)
     return {
         **result,
@@ -71,8 +87,12 @@ def _refresh(pin: ConnectorPin, templates_dir: Path, timeout: float) -> dict[str
 
 def refresh(invocation: Invocation) -> int:
     args = invocation.args
-    pins = _pins(args.templates_dir, args.only)
     jobs = in_range(args.jobs, "--jobs", lowest=1)
+    if not (math.isfinite(args.timeout) and args.timeout > 0):
+        raise UsageError(
+            f"--timeout must be a number of seconds above 0, got {args.timeout:g}", "--timeout"
+        )
+    pins = _pins(args.templates_dir, args.only)
     with ThreadPoolExecutor(max_workers=jobs) as pool:
         results = list(pool.map(lambda p: _refresh(p, args.templates_dir, args.timeout), pins))
     ok = all(r["ok"] for r in results)

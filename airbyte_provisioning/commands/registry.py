@@ -16,8 +16,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from airbyte_provisioning.commands.startup import PROG, CommandParser, command_parser
 from airbyte_provisioning.core.paths import REPO_ROOT
-from airbyte_provisioning.core.startup import PROG, CommandParser, command_parser
 
 PACKAGE = "airbyte_provisioning.commands"
 SCRIPTS_DIR = REPO_ROOT / "scripts"

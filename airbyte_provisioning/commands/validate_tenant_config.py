@@ -14,10 +14,10 @@ from datetime import datetime
 from typing import Any
 
 from airbyte_provisioning.commands.registry import parser_for
+from airbyte_provisioning.commands.startup import CommandParser, Invocation, parse_now, run
 from airbyte_provisioning.core import logs
 from airbyte_provisioning.core.output import ExitCode
 from airbyte_provisioning.core.problems import Problem
-from airbyte_provisioning.core.startup import CommandParser, Invocation, parse_now, run
 from airbyte_provisioning.model.schedule_load import schedule_load
 from airbyte_provisioning.model.tenants import StackConfig, Tenant, TenantConnection, load_stack
 from airbyte_provisioning.model.text import capped

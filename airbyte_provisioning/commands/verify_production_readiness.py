@@ -16,17 +16,17 @@ from pathlib import Path
 
 from airbyte_provisioning.checks.readiness import check_readiness
 from airbyte_provisioning.commands.registry import parser_for
-from airbyte_provisioning.core import logs
-from airbyte_provisioning.core.envfile import EnvFileError, read_env_file
-from airbyte_provisioning.core.output import ExitCode
-from airbyte_provisioning.core.paths import REPO_ROOT
-from airbyte_provisioning.core.startup import (
+from airbyte_provisioning.commands.startup import (
     CommandParser,
     Invocation,
     UsageError,
     parse_now,
     run,
 )
+from airbyte_provisioning.core import logs
+from airbyte_provisioning.core.envfile import EnvFileError, read_env_file
+from airbyte_provisioning.core.output import ExitCode
+from airbyte_provisioning.core.paths import REPO_ROOT
 from airbyte_provisioning.model.tenants import load_stack
 
 
@@ -35,12 +35,13 @@ def build_parser() -> CommandParser:
     parser.add_argument(
         "--example-file",
         default=str(REPO_ROOT / "env.example"),
-        help="the sample env file whose values count as placeholders (default: env.example)",
+        help="the sample env file whose values count as placeholders (default: env.example; "
+        "when absent, a warning says copies of it cannot be recognised)",
     )
     parser.add_argument(
         "--connectors-dir",
-        default=str(REPO_ROOT / "connectors"),
-        help="folder holding source-linkedin-ads/ (for the LinkedIn-Version sunset check)",
+        help="folder holding source-linkedin-ads/ (for the LinkedIn-Version sunset check; "
+        "default: this repository's connectors/)",
     )
     parser.add_argument("--now", help="ISO timestamp to judge dates against (default: now)")
     parser.add_argument("--strict", action="store_true", help="warnings also make it exit 1")
@@ -49,6 +50,15 @@ def build_parser() -> CommandParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     return run(build_parser(), argv, verify, verdict="ready")
+
+
+def _connectors_dir(value: str | None) -> Path:
+    """``--connectors-dir`` when given (it must be a folder), else this repository's."""
+    if value is None:
+        return REPO_ROOT / "connectors"
+    if not Path(value).is_dir():
+        raise UsageError(f"--connectors-dir {value}: no such folder", "--connectors-dir")
+    return Path(value)
 
 
 def _example(path: Path) -> dict[str, str] | None:
@@ -65,9 +75,10 @@ def verify(invocation: Invocation) -> int:
     args, env = invocation.args, invocation.env
     now = parse_now(args.now)
     example_path = Path(args.example_file)
+    connectors_dir = _connectors_dir(args.connectors_dir)
     example = _example(example_path)
     stack = load_stack(env, now=now)
-    report = check_readiness(env, stack, now, example, Path(args.connectors_dir))
+    report = check_readiness(env, stack, now, example, connectors_dir)
     errors, warnings = report.errors, report.warnings
     failed = bool(errors) or (args.strict and bool(warnings))
     checked = set().union(*report.checked.values()) if report.checked else set()

@@ -12,12 +12,16 @@ so this module drives ``source-declarative-manifest`` itself:
 4. save the new state only after the load succeeded, so a failed run is simply repeated.
 
 Records also land in ``records.jsonl`` beside the state, the file the contract checker reads with
-``--records``.
+``--records``. A run that fails, is interrupted or is killed leaves the previous run's files as
+they were: records and state are written to ``.partial`` files beside them and renamed over them
+(atomically) only after the DuckDB load committed, and the DuckDB load is one transaction. The
+inputs are checked before the connector starts (:mod:`.sync_inputs`).
 """
 
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import tempfile
 from collections.abc import Callable, Iterator, Mapping
@@ -26,22 +30,30 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
-from airbyte_provisioning.connectors.folder import ConnectorFolder, ConnectorFolderError, connector
+from airbyte_provisioning.connectors.folder import ConnectorFolder, ConnectorFolderError
+from airbyte_provisioning.connectors.sync_inputs import (
+    LocalSyncError,
+    check_config,
+    check_duckdb,
+    find_connector,
+    prepare_state_dir,
+    read_state,
+)
 
-
-class LocalSyncError(RuntimeError):
-    """A run that cannot proceed; the message says which file or stream and what to do."""
-
-
-def find_connector(name: str) -> ConnectorFolder:
-    """``linkedin-ads``, ``source-linkedin-ads`` or a path -> the connector folder."""
-    try:
-        folder = connector(name)
-    except ConnectorFolderError as exc:
-        raise LocalSyncError(str(exc)) from None
-    if not folder.manifest_path.is_file():
-        raise LocalSyncError(f"{folder.manifest_path} does not exist: {name!r} is no connector")
-    return folder
+# the input checks live in sync_inputs; callers import the error and the lookup from here
+__all__ = [
+    "LocalSyncError",
+    "SyncFiles",
+    "SyncResult",
+    "configure_catalog",
+    "discover",
+    "find_connector",
+    "iter_messages",
+    "load_stream",
+    "run_sync",
+    "sdm_command",
+    "sdm_environment",
+]
 
 
 def sdm_command(connector_path: Path, verb: str, config: Path, extra: list[str]) -> list[str]:
@@ -62,13 +74,21 @@ def iter_messages(command: list[str], stderr: TextIO | None = None) -> Iterator[
         env=ConnectorFolder.sdm_environment(),
     )
     assert process.stdout is not None
-    for line in process.stdout:
-        if line.startswith("{"):
-            try:
-                yield json.loads(line)
-            except json.JSONDecodeError:
-                continue
-    if process.wait() != 0:
+    try:
+        for line in process.stdout:
+            if line.startswith("{"):
+                try:
+                    yield json.loads(line)
+                except json.JSONDecodeError:
+                    continue
+        process.wait()
+    finally:
+        # the reader stopped early (an error, Ctrl-C): the connector must not run on unread
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+        process.stdout.close()
+    if process.returncode != 0:
         raise LocalSyncError(
             f"{Path(command[0]).name} {command[1]} exited with {process.returncode}"
         )
@@ -121,7 +141,10 @@ def configure_catalog(
         configured.append(entry)
     if only and len(configured) != len(only):
         missing = sorted(only - {c["stream"]["name"] for c in configured})
-        raise LocalSyncError(f"streams not in the catalog: {', '.join(missing)}")
+        known = ", ".join(sorted(s["name"] for s in streams))
+        raise LocalSyncError(
+            f"--streams: not in the catalog: {', '.join(missing)}; known: {known}", "--streams"
+        )
     return {"streams": configured}
 
 
@@ -206,6 +229,15 @@ class SyncFiles:
         stem = f"{folder.name}.{config_path.stem}"
         return cls(state_dir / f"{stem}.state.json", state_dir / f"{stem}.records.jsonl")
 
+    @staticmethod
+    def partial(path: Path) -> Path:
+        """Where the next version of ``path`` is written before it replaces ``path``."""
+        return path.with_name(f"{path.name}.partial")
+
+    def discard_partials(self) -> None:
+        for path in (self.state, self.records):
+            self.partial(path).unlink(missing_ok=True)
+
 
 @dataclass
 class _Read:
@@ -229,25 +261,31 @@ def run_sync(
     state_dir: Path,
     streams: set[str] | None = None,
     progress: TextIO | None = None,
+    reset_state: bool = False,
 ) -> SyncResult:
-    """discover, read from the saved state, load into DuckDB, then save the new state."""
+    """Check the inputs, discover, read from the saved state (none with ``reset_state``), load
+    into DuckDB, then replace the saved state and records; a failure anywhere keeps them."""
     folder = find_connector(connector_name)
-    if not config_path.is_file():
-        raise LocalSyncError(f"config file {config_path} does not exist")
-    state_dir.mkdir(parents=True, exist_ok=True)
+    check_config(config_path)
+    check_duckdb(duckdb_path)
+    prepare_state_dir(state_dir)
     files = SyncFiles.of(folder, config_path, state_dir)
+    previous = [] if reset_state else read_state(files.state)
     result = SyncResult(folder.name, str(duckdb_path), str(files.state), str(files.records))
+    result.state_in = bool(previous)
     say = _reporter(progress)
     try:
         catalog = configure_catalog(discover(folder, config_path), streams)
         say(f"{folder.name}: {len(catalog['streams'])} streams discovered")
-        result.state_in = files.state.is_file()
         with tempfile.TemporaryDirectory(prefix="local-sync-") as scratch:
-            read = _read(folder, config_path, catalog, files, Path(scratch), say)
+            read = _read(folder, config_path, catalog, files, previous, Path(scratch), say)
             result.streams = _load(duckdb_path, catalog, read)
+        _save_state(files.state, previous, read.states, replace=reset_state)
+        os.replace(SyncFiles.partial(files.records), files.records)
     except ConnectorFolderError as exc:
         raise LocalSyncError(str(exc)) from None
-    _save_state(files.state, read.states)
+    finally:
+        files.discard_partials()
     say(f"{folder.name}: {sum(read.counts.values())} records loaded into {duckdb_path}")
     return result
 
@@ -266,20 +304,24 @@ def _read(
     config_path: Path,
     catalog: Mapping[str, Any],
     files: SyncFiles,
+    previous: list[dict[str, Any]],
     scratch: Path,
     say: Say,
 ) -> _Read:
-    """Run ``read`` from the saved state: one JSON-lines file per stream, plus ``records.jsonl``."""
+    """Run ``read`` from the saved state: one JSON-lines file per stream, plus the next
+    ``records.jsonl`` (as its ``.partial`` file: the current one is replaced only on success)."""
     catalog_path = scratch / "catalog.json"
     catalog_path.write_text(json.dumps(catalog))
     extra = ["--catalog", str(catalog_path)]
-    if files.state.is_file():
-        extra += ["--state", str(files.state)]
+    if previous:
+        state_path = scratch / "state.json"
+        state_path.write_text(json.dumps(previous))
+        extra += ["--state", str(state_path)]
     read = _Read(scratch, {c["stream"]["name"]: 0 for c in catalog["streams"]})
     errors: list[str] = []
     handles: dict[str, TextIO] = {}
     try:
-        with files.records.open("w") as all_records:
+        with SyncFiles.partial(files.records).open("w") as all_records:
             for name in read.counts:
                 handles[name] = read.stream_file(name).open("w")
             command = folder.sdm_command("read", config_path, extra)
@@ -324,6 +366,7 @@ def _load(duckdb_path: Path, catalog: Mapping[str, Any], read: _Read) -> dict[st
 
     summary: dict[str, dict[str, Any]] = {}
     db = duckdb.connect(str(duckdb_path))
+    name = ""
     try:
         db.execute("BEGIN TRANSACTION")
         for configured in catalog["streams"]:
@@ -332,22 +375,35 @@ def _load(duckdb_path: Path, catalog: Mapping[str, Any], read: _Read) -> dict[st
             load_stream(db, name, configured, _epoch_to_iso(read.stream_file(name)))
             summary[name] = {"records": read.counts[name], "sync_mode": configured["sync_mode"]}
         db.execute("COMMIT")
-    except Exception:
+    except duckdb.Error as exc:
         db.execute("ROLLBACK")
-        raise
+        raise LocalSyncError(
+            f"loading stream {name} into {duckdb_path} failed ({exc}); nothing was saved: "
+            "the tables, records and state are as the previous run left them"
+        ) from None
     finally:
+        # closing without COMMIT (Ctrl-C mid-load) discards the transaction
         db.close()
     return summary
 
 
-def _save_state(state_file: Path, states: Mapping[str, dict[str, Any]]) -> None:
-    """Merge this run's last state per stream over the saved ones (only after a good load)."""
-    if not states:
+def _save_state(
+    state_file: Path,
+    previous: list[dict[str, Any]],
+    states: Mapping[str, dict[str, Any]],
+    *,
+    replace: bool = False,
+) -> None:
+    """Merge this run's last state per stream over the previous ones (after a good load) and
+    swap the file in whole: a run killed while writing leaves only a ``.partial`` file behind.
+    ``replace`` starts from no previous state (``--reset-state``) and always writes."""
+    if not states and not replace:
         return
-    previous = json.loads(state_file.read_text()) if state_file.is_file() else []
     merged = {_state_stream(s): s for s in previous}
     merged.update(states)
-    state_file.write_text(json.dumps(list(merged.values()), indent=2))
+    partial = SyncFiles.partial(state_file)
+    partial.write_text(json.dumps(list(merged.values()), indent=2))
+    os.replace(partial, state_file)
 
 
 def _epoch_to_iso(path: Path) -> Path:

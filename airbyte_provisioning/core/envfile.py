@@ -37,31 +37,39 @@ def parse_env_lines(text: str, source: str = "<env>") -> list[EnvEntry]:
         if not match:
             raise EnvFileError(_malformed_line(stripped, source, number))
         name, rest = match.group(1), match.group(2).strip()
-        entries.append(EnvEntry(name, _unquote(rest, source, number), number))
+        entries.append(EnvEntry(name, _unquote(rest, f"{source}:{number}: {name}"), number))
     return entries
 
 
 _LEADING_NAME = re.compile(r"(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*(\S?)")
+# what a variable name looks like (UPPER_SNAKE with an underscore); any other leading word may be
+# a bare secret pasted on its own line, so it is not echoed either
+_SHOWABLE_NAME = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+")
 
 
 def _malformed_line(stripped: str, source: str, number: int) -> str:
     """Why a line is not ``NAME=value``, quoting at most the variable name.
 
     The rest of the line may be a secret written the wrong way (``TOKEN: value``), so no byte
-    after the name is ever echoed.
+    after the name is ever echoed, and the leading word only when it looks like a variable name.
     """
     leading = _LEADING_NAME.match(stripped)
-    if leading and leading.group(2):
-        return (
-            f"{source}:{number}: expected NAME=value, but {leading.group(1)} is followed by "
-            f"{leading.group(2)!r}; write {leading.group(1)}=value"
-        )
-    if leading:
-        return f"{source}:{number}: expected NAME=value, but {leading.group(1)} has no '='"
-    return f"{source}:{number}: expected NAME=value (a name of letters, digits and _, then '=')"
+    if leading and _SHOWABLE_NAME.fullmatch(leading.group(1)):
+        name, follower = leading.group(1), leading.group(2)
+        if follower:
+            return (
+                f"{source}:{number}: expected NAME=value, but {name} is followed by "
+                f"{follower!r}; write {name}=value"
+            )
+        return f"{source}:{number}: expected NAME=value, but {name} has no '='"
+    return (
+        f"{source}:{number}: expected NAME=value (a name of letters, digits and _, then '='); "
+        "the line is not shown: it may hold a secret"
+    )
 
 
-def _unquote(rest: str, source: str, number: int) -> str:
+def _unquote(rest: str, where: str) -> str:
+    """The value after ``NAME=``; ``where`` (``FILE:LINE: NAME``) starts every error."""
     if rest[:1] in {'"', "'"}:
         quote = rest[0]
         out: list[str] = []
@@ -75,11 +83,16 @@ def _unquote(rest: str, source: str, number: int) -> str:
             if ch == quote:
                 tail = rest[i + 1 :].strip()
                 if tail and not tail.startswith("#"):
-                    raise EnvFileError(f"{source}:{number}: unexpected text after closing quote")
+                    raise EnvFileError(
+                        f"{where}: unexpected text after the closing quote; quote the whole value"
+                    )
                 return "".join(out)
             out.append(ch)
             i += 1
-        raise EnvFileError(f"{source}:{number}: unterminated {quote} quote")
+        raise EnvFileError(
+            f"{where}: the value's {quote} quote is never closed on its line; close it "
+            "(values cannot span lines)"
+        )
     # unquoted: an inline comment starts at " #"
     return re.split(r"\s+#", rest, maxsplit=1)[0].strip()
 

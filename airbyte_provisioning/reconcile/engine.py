@@ -16,7 +16,12 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Literal
 
-from airbyte_provisioning.api import AirbyteClient, AirbyteError, AirbyteUnreachableError
+from airbyte_provisioning.api import (
+    AirbyteClient,
+    AirbyteError,
+    AirbyteNotFoundError,
+    AirbyteUnreachableError,
+)
 from airbyte_provisioning.core import logs
 from airbyte_provisioning.core.logs import Level
 from airbyte_provisioning.core.types import JsonDict
@@ -151,12 +156,7 @@ def _run_group(
             logs.log(Level.WARNING, "reconcile.observe_failed", reason=str(exc))
             return [
                 UnitResult(
-                    u.unit,
-                    workspace_id,
-                    "failed",
-                    UnitPlan(
-                        u.unit, workspace_id, [f"cannot read workspace {workspace_id}: {exc}"]
-                    ),
+                    u.unit, workspace_id, "failed", UnitPlan(u.unit, workspace_id, [_why(u, exc)])
                 )
                 for u in units
             ]
@@ -166,6 +166,19 @@ def _run_group(
         return [
             _finish(applier, unit, plan, options) for unit, plan in zip(units, plans, strict=True)
         ]
+
+
+def _why(unit: DesiredUnit, exc: AirbyteError) -> str:
+    """Why a workspace could not be read, naming the variable that holds its id when it is
+    missing from Airbyte."""
+    variable = f"{unit.env_prefix}WORKSPACE_ID"
+    if isinstance(exc, AirbyteNotFoundError):
+        return (
+            f"cannot read workspace {unit.workspace_id}: {variable}={unit.workspace_id} is not a "
+            f"workspace of this Airbyte ({exc.message}); set {variable} to an existing workspace "
+            "id, or create the workspace"
+        )
+    return f"cannot read workspace {unit.workspace_id} ({variable}): {exc}"
 
 
 def _finish(applier: Applier, unit: DesiredUnit, plan: UnitPlan, options: RunOptions) -> UnitResult:

@@ -75,7 +75,12 @@ def load_pins(templates_dir: Path = TEMPLATES_DIR) -> list[ConnectorPin]:
     """The official-connector pins declared by ``templates/*_source.yaml``, sorted by connector."""
     pins: list[ConnectorPin] = []
     for path in sorted(templates_dir.glob("*_source.yaml")):
-        document = yaml.safe_load(path.read_text()) or {}
+        try:
+            document = yaml.safe_load(path.read_text()) or {}
+        except yaml.YAMLError as exc:
+            raise SnapshotError(f"{path} is not valid YAML: {exc}") from None
+        if not isinstance(document, dict) or not isinstance(document.get("source") or {}, dict):
+            raise SnapshotError(f"{path}: expected a mapping with a 'source' mapping")
         source = document.get("source") or {}
         if source.get("kind") != "official":
             continue

@@ -584,6 +584,19 @@ class LinkedInAnalyticsRowTransformation(RecordTransformation):
 
     def __post_init__(self, parameters: Mapping[str, Any]) -> None:
         self._pivots = InterpolatedString.create(str(self.pivots), parameters=parameters or {})
+        self._pivot_fields: list[tuple[str, bool]] | None = None
+
+    def pivot_fields(self) -> list[tuple[str, bool]]:
+        """(record field, value is a URN) per pivot, in the order of ``pivotValues``.
+
+        The pivots depend on the config only, so they are evaluated once per stream, not per
+        record (Jinja costs more than the rest of the transformation)."""
+        if self._pivot_fields is None:
+            self._pivot_fields = [
+                (pivot_field(pivot), pivot in ENTITY_PIVOT_FIELDS)
+                for pivot in _as_list(self._pivots.eval(self.config))
+            ]
+        return self._pivot_fields
 
     def transform(
         self,
@@ -592,17 +605,14 @@ class LinkedInAnalyticsRowTransformation(RecordTransformation):
         stream_state: StreamState | None = None,
         stream_slice: StreamSlice | None = None,
     ) -> None:
-        pivots = _as_list(self._pivots.eval(self.config))
         start = record.pop("dateRange", {}).get("start", {})
         values = record.pop("pivotValues", None) or []
         record["date"] = f"{start['year']:04d}-{start['month']:02d}-{start['day']:02d}"
         if stream_slice is not None and "account_id" in stream_slice.partition:
             record["account_id"] = str(stream_slice.partition["account_id"])
-        for pivot, value in zip(pivots, values, strict=False):
+        for (name, is_urn), value in zip(self.pivot_fields(), values, strict=False):
             value = str(value)
-            record[pivot_field(pivot)] = (
-                value.rsplit(":", 1)[-1] if pivot in ENTITY_PIVOT_FIELDS else value
-            )
+            record[name] = value.rsplit(":", 1)[-1] if is_urn else value
         for name in MONEY_METRICS.intersection(record):
             record[name] = float(record[name])
 

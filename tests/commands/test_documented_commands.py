@@ -28,6 +28,7 @@ TARGETS_RUNNING_COMMANDS = {c.make_target: c.name for c in COMMANDS if c.make_ta
 RUN_FOR_REAL = {
     "help": [],
     "demo": ["ARGS=--help"],
+    "sandboxes": ["ARGS=--help"],
     "image": ["CONNECTOR=linkedin-ads", "ARGS=--dry-run"],
 }
 EXPANDED_ONLY = {

@@ -70,9 +70,14 @@ def test_validate_usage_errors(
 @pytest.mark.parametrize(
     ("argv", "env", "variable", "needle"),
     [
-        (["--concurrency", "0"], {}, "--concurrency", "--concurrency must be between 1 and"),
+        (["--concurrency", "0"], {}, "--concurrency", "--concurrency 0: must be between 1 and"),
         ([], {"AIRBYTE_BOOTSTRAP_CONCURRENCY": "eight"}, "AIRBYTE_BOOTSTRAP_CONCURRENCY", "eight"),
-        ([], {"AIRBYTE_BOOTSTRAP_CONCURRENCY": "0"}, "AIRBYTE_BOOTSTRAP_CONCURRENCY", "between"),
+        (
+            [],
+            {"AIRBYTE_BOOTSTRAP_CONCURRENCY": "0"},
+            "AIRBYTE_BOOTSTRAP_CONCURRENCY",
+            "AIRBYTE_BOOTSTRAP_CONCURRENCY=0: must be between 1 and 64",
+        ),
         (["--apply-plan", "absent.json"], {}, "--apply-plan", "cannot read plan file"),
         (["--apply-plan", "array.json"], {}, "--apply-plan", "is not a saved plan"),
         (["--apply-plan", "other.json"], {}, "--apply-plan", "was made by provision"),

@@ -488,7 +488,7 @@ def _state_dir_a_file(workspace: Workspace) -> list[str]:
     ("option", "plant", "needle"),
     [
         ("--duckdb", _duckdb_in_a_missing_folder, "does not exist"),
-        ("--duckdb", _duckdb_not_a_database, "is not a DuckDB database"),
+        ("--duckdb", _duckdb_not_a_database, "cannot be opened as a DuckDB database"),
         ("--state-dir", _state_dir_a_file, "is not a folder"),
     ],
     ids=["duckdb-folder-missing", "duckdb-not-a-database", "state-dir-is-a-file"],

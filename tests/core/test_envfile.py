@@ -63,6 +63,8 @@ def test_missing_file_is_a_clear_error(tmp_path: Path) -> None:
         "AIRBYTE_META_APP_SECRET s3cr3t-value-do-not-print",
         "export AIRBYTE_META_APP_SECRET: s3cr3t-value-do-not-print",
         "- s3cr3t-value-do-not-print",
+        "s3cr3tValueDoNotPrint",
+        "s3cr3t_value_do_not_print more",
     ],
 )
 def test_a_malformed_line_names_its_place_but_echoes_no_part_of_the_value(line: str) -> None:

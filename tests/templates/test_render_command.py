@@ -104,3 +104,55 @@ def test_output_dir_gets_private_full_configs(
     written = target / "meta.json"
     assert json.loads(written.read_text())["credentials"]["access_token"] == TOKEN
     assert stat.S_IMODE(written.stat().st_mode) == 0o600
+
+
+def test_output_onto_a_file_is_a_usage_error_and_the_file_is_kept(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    existing = tmp_path / "notes.txt"
+    existing.write_text("mine\n")
+    for target in (existing, existing / "sub"):
+        code, out = run(capsys, "meta", "--env-file", env_file(tmp_path), "--output", str(target))
+        assert code == 2 and out["problems"][0]["variable"] == "--output"
+        assert f"--output {target}" in out["error"]
+    assert existing.read_text() == "mine\n"
+
+
+def test_output_never_replaces_a_config_unless_told_to(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "secrets"
+    target.mkdir()
+    edited = target / "meta.json"
+    edited.write_text('{"edited": "by hand"}\n')
+    edited.chmod(0o644)
+    argv = ["meta", "tiktok_ads", "--env-file", env_file(tmp_path), "--output", str(target)]
+
+    code, out = run(capsys, *argv)
+
+    assert code == 2 and str(edited) in out["error"] and "--overwrite" in out["error"]
+    assert edited.read_text() == '{"edited": "by hand"}\n'
+    assert not (target / "tiktok_ads.json").exists()  # nothing is written when one would be
+
+    code, out = run(capsys, *argv, "--overwrite")
+
+    assert code == 0
+    assert "account_ids" in json.loads(edited.read_text())
+    assert stat.S_IMODE(edited.stat().st_mode) == 0o600
+
+
+def test_output_does_not_write_through_a_symlink(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "secrets"
+    target.mkdir()
+    elsewhere = tmp_path / "elsewhere.json"
+    elsewhere.write_text("kept\n")
+    (target / "meta.json").symlink_to(elsewhere)
+
+    code, out = run(
+        capsys, "meta", "--env-file", env_file(tmp_path), "--output", str(target), "--overwrite"
+    )
+
+    assert code == 2 and "cannot write" in out["error"]
+    assert elsewhere.read_text() == "kept\n"

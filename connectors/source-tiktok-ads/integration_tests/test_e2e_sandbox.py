@@ -1,21 +1,30 @@
 """source-declarative-manifest against the local TikTok sandbox: full refresh, then incremental.
 
-Records are checked against the sandbox's data model (sandboxes/tiktok.py), so a wrong window,
-a lost day or a wrong number fails the test.
+Records are checked against the sandbox's data model (sandboxes/tiktok.py), field by field: a
+wrong window, a lost day, a wrong number, a wrong type or a "-" that is not null fails the test.
 """
 
 import json
 import subprocess
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from airbyte_provisioning.connectors.local_sync import sdm_command, sdm_environment
+from airbyte_provisioning.connectors.folder import ConnectorFolder
 from sandboxes.base import serve
-from sandboxes.tiktok import ad_day_counts, create_app, default_advertisers, expected_report_rows
+from sandboxes.tiktok import (
+    RATIO_METRICS,
+    SandboxAdvertiser,
+    ad_day_counts,
+    create_app,
+    default_advertisers,
+    expected_report_rows,
+    text_metric,
+)
 
-CONNECTOR = Path(__file__).resolve().parents[1]
+CONNECTOR = ConnectorFolder(Path(__file__).resolve().parents[1])
 NOW = datetime(2024, 2, 20, 12, tzinfo=UTC)
 TOKEN = "changeme-sandbox-access-token"
 STREAMS = {
@@ -51,9 +60,14 @@ def _sdm(tmp_path: Path, command: str, config: dict, state: list | None = None) 
     if state is not None:
         (tmp_path / "state.json").write_text(json.dumps(state))
         extra += ["--state", str(tmp_path / "state.json")]
-    args = sdm_command(CONNECTOR, command, tmp_path / "config.json", extra)
+    args = CONNECTOR.sdm_command(command, tmp_path / "config.json", extra)
     done = subprocess.run(
-        args, capture_output=True, text=True, env=sdm_environment(), timeout=300, check=False
+        args,
+        capture_output=True,
+        text=True,
+        env=ConnectorFolder.sdm_environment(),
+        timeout=300,
+        check=False,
     )
     assert TOKEN not in done.stdout and TOKEN not in done.stderr
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
@@ -62,14 +76,61 @@ def _sdm(tmp_path: Path, command: str, config: dict, state: list | None = None) 
 
 def _records(messages: list[dict], stream: str) -> list[dict]:
     return [
-        m["record"]["data"]
-        for m in messages
-        if m["type"] == "RECORD" and m["record"]["stream"] == stream
+        message["record"]["data"]
+        for message in messages
+        if message["type"] == "RECORD" and message["record"]["stream"] == stream
     ]
 
 
 def _report_keys(rows: list[dict], id_field: str) -> set[tuple[str, str, str]]:
-    return {(r["advertiser_id"], r[id_field], r["stat_time_day"]) for r in rows}
+    return {(row["advertiser_id"], row[id_field], row["stat_time_day"]) for row in rows}
+
+
+def _expected_ad_record(
+    advertiser: SandboxAdvertiser, ad: tuple[str, str, str], day: date, metrics: list[str]
+) -> dict[str, Any]:
+    """The flat, typed row the connector must emit for one ad and day of the sandbox's model."""
+    counts = ad_day_counts(ad[2], day)
+    record: dict[str, Any] = {
+        "ad_id": ad[2],
+        "stat_time_day": day.isoformat(),
+        "advertiser_id": advertiser.advertiser_id,
+        "currency": advertiser.currency,
+        "timezone": advertiser.timezone,
+    }
+    for name in metrics:
+        if name in RATIO_METRICS:
+            numerator, denominator, factor = RATIO_METRICS[name]
+            # TikTok's "-" (no denominator) is null, which Airbyte leaves out of the record
+            if counts[denominator]:
+                record[name] = round(counts[numerator] * factor / counts[denominator], 2)
+        elif text_metric(name, ad) is not None:
+            record[name] = text_metric(name, ad)
+        else:
+            value = round(counts[name], 2)
+            record[name] = int(value) if float(value).is_integer() else value
+    return record
+
+
+def _expected_ad_records(
+    advertisers: list[SandboxAdvertiser], first: date, last: date
+) -> dict[tuple[str, str, str], dict[str, Any]]:
+    metrics = CONNECTOR.manifest["definitions"]["default_metrics"]["AUCTION_AD"]
+    expected = {}
+    for advertiser in advertisers:
+        for ad in advertiser.all_ads():
+            for day in advertiser.delivery_days(first, last, NOW):
+                record = _expected_ad_record(advertiser, ad, day, metrics)
+                expected[(advertiser.advertiser_id, ad[2], day.isoformat())] = record
+    return expected
+
+
+def _last_states(messages: list[dict]) -> dict[str, dict]:
+    states = {}
+    for message in messages:
+        if message["type"] == "STATE":
+            states[message["state"]["stream"]["stream_descriptor"]["name"]] = message["state"]
+    return states
 
 
 @pytest.mark.e2e
@@ -78,7 +139,7 @@ def test_full_refresh_then_incremental_match_the_sandbox_data(tmp_path):
     with serve(create_app(now=NOW)) as server:
         config = {
             "access_token": TOKEN,
-            "advertiser_ids": [a.advertiser_id for a in advertisers],
+            "advertiser_ids": [advertiser.advertiser_id for advertiser in advertisers],
             "start_date": "2024-01-01",
             "end_date": "2024-02-10",
             "lookback_days": 7,
@@ -86,57 +147,79 @@ def test_full_refresh_then_incremental_match_the_sandbox_data(tmp_path):
         }
         check = _sdm(tmp_path, "check", config)
         assert [
-            m["connectionStatus"]["status"] for m in check if m["type"] == "CONNECTION_STATUS"
+            message["connectionStatus"]["status"]
+            for message in check
+            if message["type"] == "CONNECTION_STATUS"
         ] == ["SUCCEEDED"]
 
         first = _sdm(tmp_path, "read", config)
 
-        assert {r["currency"] for r in _records(first, "advertisers")} == {"JPY", "GBP", "USD"}
+        assert {row["currency"] for row in _records(first, "advertisers")} == {"JPY", "GBP", "USD"}
         assert len(_records(first, "campaigns")) == 6
         ads = _records(first, "ads_reports_daily")
-        expected = set(
-            expected_report_rows(
-                advertisers, "AUCTION_AD", date(2024, 1, 1), date(2024, 2, 10), NOW
-            )
-        )
-        assert _report_keys(ads, "ad_id") == expected
+        expected = _expected_ad_records(advertisers, date(2024, 1, 1), date(2024, 2, 10))
         assert len(ads) == len(expected) == 3 * 8 * 41
-        sample = next(r for r in ads if r["stat_time_day"] == "2024-01-15")
-        counts = ad_day_counts(sample["ad_id"], date(2024, 1, 15))
-        assert (sample["spend"], sample["impressions"], sample["clicks"]) == (
-            counts["spend"],
-            counts["impressions"],
-            counts["clicks"],
+        assert {(row["advertiser_id"], row["ad_id"], row["stat_time_day"]): row for row in ads} == (
+            expected
         )
         totals = _records(first, "advertisers_reports_daily")
-        assert len(totals) == 3 * 41
+        assert _report_keys(totals, "advertiser_id") == set(
+            expected_report_rows(
+                advertisers, "AUCTION_ADVERTISER", date(2024, 1, 1), date(2024, 2, 10), NOW
+            )
+        )
 
-        state = [
-            m["state"]
-            for m in first
-            if m["type"] == "STATE"
-            and m["state"]["stream"]["stream_descriptor"]["name"] == "ads_reports_daily"
-        ][-1:]
+        states = _last_states(first)
         cursors = {
-            s["partition"]["advertiser_id"]: s["cursor"]["stat_time_day"]
-            for s in state[0]["stream"]["stream_state"]["states"]
+            entry["partition"]["advertiser_id"]: entry["cursor"]["stat_time_day"]
+            for entry in states["ads_reports_daily"]["stream"]["stream_state"]["states"]
         }
-        assert cursors == {a.advertiser_id: "2024-02-10" for a in advertisers}
+        assert cursors == {advertiser.advertiser_id: "2024-02-10" for advertiser in advertisers}
 
         later = {**config, "end_date": "2024-02-20"}
-        all_states = {}
-        for message in first:
-            if message["type"] == "STATE":
-                all_states[message["state"]["stream"]["stream_descriptor"]["name"]] = message[
-                    "state"
-                ]
-        second = _sdm(tmp_path, "read", later, state=list(all_states.values()))
+        second = _sdm(tmp_path, "read", later, state=list(states.values()))
 
         ads_again = _records(second, "ads_reports_daily")
         # the lookback re-reads 7 days before the state (2024-02-03..2024-02-10), then the new days
-        expected_again = set(
-            expected_report_rows(
-                advertisers, "AUCTION_AD", date(2024, 2, 3), date(2024, 2, 20), NOW
-            )
-        )
-        assert _report_keys(ads_again, "ad_id") == expected_again
+        assert {
+            (row["advertiser_id"], row["ad_id"], row["stat_time_day"]): row for row in ads_again
+        } == _expected_ad_records(advertisers, date(2024, 2, 3), date(2024, 2, 20))
+
+
+def _read_in_process(get_source, server_url: str) -> list[dict]:
+    from airbyte_cdk.models import SyncMode
+    from airbyte_cdk.test.catalog_builder import CatalogBuilder
+    from airbyte_cdk.test.entrypoint_wrapper import read
+
+    config = {
+        "access_token": TOKEN,
+        "advertiser_ids": [advertiser.advertiser_id for advertiser in default_advertisers()],
+        "start_date": "2024-01-01",
+        "end_date": "2024-02-10",
+        "api_base_url": server_url,
+    }
+    catalog = (
+        CatalogBuilder()
+        .with_stream("ads_reports_daily", SyncMode.incremental)
+        .with_stream("campaigns_reports_daily", SyncMode.incremental)
+        .build()
+    )
+    output = read(get_source(config, catalog=catalog), config, catalog)
+    assert not output.errors, output.errors[0].trace.error.message
+    return sorted(
+        (json.dumps({"stream": message.record.stream, **message.record.data}, sort_keys=True))
+        for message in output.records
+    )
+
+
+def test_transient_failures_change_no_record(get_source, no_sleep):
+    # a third of the answers fail (50002 or an HTTP 503 page); retries do not wait here
+    faulty = create_app(now=NOW, fault_rate=0.3, seed=13)
+    with serve(create_app(now=NOW)) as clean_server:
+        clean = _read_in_process(get_source, clean_server.url)
+    with serve(faulty) as faulty_server:
+        retried = _read_in_process(get_source, faulty_server.url)
+
+    assert faulty.transient_faults >= 5
+    assert retried == clean
+    assert len(clean) == 3 * (8 + 2) * 41

@@ -1,15 +1,17 @@
 """The manifest's own rules: shape, metric lists, and config errors that name the field."""
 
 import re
+import tempfile
 from pathlib import Path
 
 import pytest
 import yaml
-from airbyte_cdk.test.entrypoint_wrapper import _run_command, make_file
+from airbyte_cdk.test.entrypoint_wrapper import _run_command, discover, make_file
+from freezegun import freeze_time
 
 from sandboxes.tiktok import known_metrics
 
-from .tiktok_api import ConfigBuilder
+from .helpers import ConfigBuilder
 
 CONNECTOR = Path(__file__).resolve().parents[1]
 MANIFEST_TEXT = (CONNECTOR / "manifest.yaml").read_text()
@@ -41,6 +43,16 @@ def test_api_version_appears_in_one_place():
     assert MANIFEST_TEXT.count("v1.3") == 1
 
 
+def test_the_level_to_id_map_is_written_once():
+    level_ids = MANIFEST["definitions"]["level_ids"]
+    assert list(level_ids) == LEVELS
+    for level, id_field in level_ids.items():
+        written = re.findall(rf"\b{level}\b['\"]?\s*:\s*['\"]?{id_field}\b", MANIFEST_TEXT)
+        assert written == [f"{level}: {id_field}"]
+    # the components take the levels from the manifest (definitions.level_ids)
+    assert "AUCTION_" not in (CONNECTOR / "components.py").read_text()
+
+
 @pytest.mark.parametrize("level", LEVELS)
 def test_default_metrics_are_valid_at_their_level(level):
     defaults = MANIFEST["definitions"]["default_metrics"][level]
@@ -63,7 +75,7 @@ def test_readme_lists_every_stream():
 
 
 def _check(get_source, config):
-    with __import__("tempfile").TemporaryDirectory() as directory:
+    with tempfile.TemporaryDirectory() as directory:
         path = make_file(Path(directory) / "config.json", config)
         output = _run_command(get_source(config), ["check", "--config", path])
     (status,) = output.connection_status_messages
@@ -92,7 +104,24 @@ def _check(get_source, config):
             id="non-numeric-id",
         ),
         pytest.param(
-            {"advertiser_ids": []}, "'app_id' is a required property", id="discovery-without-app"
+            {"advertiser_ids": []},
+            "advertiser_ids is empty: list the advertiser ids to read",
+            id="no-advertisers-and-no-app-credentials",
+        ),
+        pytest.param(
+            {"advertiser_ids": "acme"},
+            "advertiser_ids must hold TikTok advertiser ids (digits only",
+            id="advertiser-ids-as-a-string-of-names",
+        ),
+        pytest.param(
+            {"start_date": "2024-03-22", "end_date": None},
+            "start_date (2024-03-22) is after today (2024-03-21",
+            id="start-date-after-today-everywhere",
+        ),
+        pytest.param(
+            {"start_date": "2024-02-01", "end_date": "2024-01-01"},
+            "end_date (2024-01-01) is before start_date (2024-02-01)",
+            id="end-before-start",
         ),
         pytest.param(
             {
@@ -128,8 +157,10 @@ def _check(get_source, config):
         ),
     ],
 )
+@freeze_time("2024-03-20 12:00:00", tick=True)
 def test_invalid_config_fails_check_naming_the_field(get_source, api, change, named):
     config = ConfigBuilder().with_(**change).build()
+    config = {key: value for key, value in config.items() if value is not None}
 
     status = _check(get_source, config)
 
@@ -139,8 +170,6 @@ def test_invalid_config_fails_check_naming_the_field(get_source, api, change, na
 
 
 def test_end_date_before_start_date_fails_discover_naming_both(get_source):
-    from airbyte_cdk.test.entrypoint_wrapper import discover
-
     config = ConfigBuilder().with_(start_date="2024-02-01", end_date="2024-01-01").build()
     output = discover(get_source(config), config)
     assert (

@@ -154,17 +154,17 @@ def test_a_server_refusal_is_reported_with_its_message_and_changes_nothing(
     assert '"publish.connector"' in run.stderr and '"action": "failed"' in run.stderr
 
 
-def test_an_unknown_workspace_fails_with_the_servers_404_message(
+def test_an_unknown_workspace_stops_before_publishing_and_names_where_its_id_came_from(
     sandbox: Sandbox, publish: Publish
 ) -> None:
-    _, url = sandbox
+    app, url = sandbox
     missing = "00000000-0000-4000-8000-0000000000ff"
     run = publish(url, "--workspace-id", missing)
 
     assert run.code == 1
-    assert {r["action"] for r in run.doc["results"]} == {"failed"}
-    error = run.result("linkedin-ads", missing)["error"]
-    assert error["status"] == 404 and missing in error["message"]
+    assert f"workspace {missing} (--workspace-id) does not exist in Airbyte" in run.doc["error"]
+    assert run.doc["problems"][0]["variable"] == "--workspace-id"
+    assert "results" not in run.doc and app.writes == 0
 
 
 def test_a_same_named_definition_published_by_hand_is_not_taken_over_silently(

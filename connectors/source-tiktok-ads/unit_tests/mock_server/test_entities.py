@@ -5,7 +5,7 @@ import json
 from airbyte_cdk.models import SyncMode
 from airbyte_cdk.test.entrypoint_wrapper import read
 
-from ..tiktok_api import (
+from ..helpers import (
     ADVERTISER,
     BASE,
     OTHER_ADVERTISER,
@@ -37,7 +37,7 @@ def test_single_page_of_campaigns_is_read_with_the_token_header(api, get_source)
 
     output = _read(get_source, ConfigBuilder().build(), "campaigns")
 
-    assert [r.record.data["campaign_id"] for r in output.records] == [
+    assert [record.record.data["campaign_id"] for record in output.records] == [
         f"{ADVERTISER}001",
         f"{ADVERTISER}002",
     ]
@@ -57,7 +57,7 @@ def test_many_pages_stop_at_total_page_and_a_full_last_page_costs_nothing_extra(
 
     output = _read(get_source, ConfigBuilder().build(), "ads")
 
-    assert [query(r).get("page", "1") for r in api.request_history] == ["1", "2"]
+    assert [query(request).get("page", "1") for request in api.request_history] == ["1", "2"]
     assert len(output.records) == 2000
 
 
@@ -93,12 +93,14 @@ def test_without_advertiser_ids_the_authorized_advertisers_are_discovered(api, g
 
     output = _read(get_source, config, "campaigns")
 
-    assert sorted(r.record.data["advertiser_id"] for r in output.records) == [
+    assert sorted(record.record.data["advertiser_id"] for record in output.records) == [
         ADVERTISER,
         OTHER_ADVERTISER,
     ]
     discovery = [
-        query(r) for r in api.request_history if r.path.endswith("/oauth2/advertiser/get/")
+        query(request)
+        for request in api.request_history
+        if request.path.endswith("/oauth2/advertiser/get/")
     ]
     assert discovery == [{"app_id": "changeme-app", "secret": "changeme-secret"}]
 
@@ -110,7 +112,7 @@ def test_configured_advertiser_ids_skip_discovery(api, get_source):
         ConfigBuilder().with_(app_id="changeme-app", secret="changeme-secret").build(),
         "campaigns",
     )
-    assert all("oauth2" not in r.path for r in api.request_history)
+    assert all("oauth2" not in request.path for request in api.request_history)
 
 
 def test_advertisers_stream_reads_advertiser_info_per_advertiser(api, get_source):

@@ -2,10 +2,11 @@
 
 import pytest
 from airbyte_cdk.models import FailureType, SyncMode
+from airbyte_cdk.test.catalog_builder import CatalogBuilder
 from airbyte_cdk.test.entrypoint_wrapper import read
 from freezegun import freeze_time
 
-from ..tiktok_api import (
+from ..helpers import (
     BASE,
     TOKEN,
     ConfigBuilder,
@@ -30,7 +31,7 @@ def _answers(*bodies):
     return [{"json": b} if isinstance(b, dict) else b for b in bodies]
 
 
-@freeze_time("2024-03-20 12:00:00")
+@freeze_time("2024-03-20 12:00:00", tick=True)
 @pytest.mark.parametrize(
     ("first_answer", "kind"),
     [
@@ -75,17 +76,45 @@ def test_throttling_and_transient_failures_are_retried_until_the_data_arrives(
 
     assert len(output.records) == 1
     assert not output.errors
-    backoff_waits = [w for w in no_sleep if w >= 1]
-    # rate limits wait long (15 s doubling), transient failures briefly (2 s doubling); the CDK
-    # adds 1 s, and after an HTTP 429 the request budget may add its own short pause
+    # waits under 1 s are the pace spacing requests; the CDK adds 1 s to every backoff
+    backoff_waits = [wait for wait in no_sleep if wait >= 1]
     if kind == "rate":
-        assert backoff_waits[0] == 16.0
-        assert 31.0 in backoff_waits or first_answer.get("status_code") == 429
+        # a QPS limit clears within a second: about 1 s with jitter, not minutes
+        assert len(backoff_waits) == 2
+        assert all(1.0 < wait <= 1.5 for wait in backoff_waits)
     else:
-        assert backoff_waits[:2] == [3.0, 5.0]
+        assert backoff_waits == [2.0, 3.0]
 
 
-@freeze_time("2024-03-20 12:00:00")
+@freeze_time("2024-03-20 12:00:00", tick=True)
+def test_only_an_app_tiktok_says_is_restricted_waits_minutes(api, get_source, no_sleep):
+    restricted = envelope(
+        code=40100,
+        message="Due to too many requests, requests from App 123 are temporarily restricted.",
+    )
+    api.get(f"{BASE}/advertiser/info/", json=advertiser_info())
+    api.get(REPORT, [{"json": restricted}, {"json": OK_PAGE}])
+
+    output = _read_report(get_source)
+
+    assert len(output.records) == 1
+    assert [wait for wait in no_sleep if wait >= 1] == [61.0]
+
+
+@freeze_time("2024-03-20 12:00:00", tick=True)
+def test_no_wait_exceeds_ten_seconds_while_tiktok_keeps_failing(api, get_source, no_sleep):
+    busy = {"json": envelope(code=50002, message="System busy")}
+    throttled = {"json": envelope(code=40100, message="App reaches the QPS limit.")}
+    api.get(f"{BASE}/advertiser/info/", json=advertiser_info())
+    api.get(REPORT, [busy, throttled] * 4 + [{"json": OK_PAGE}])
+
+    output = _read_report(get_source)
+
+    assert len(output.records) == 1
+    assert max(no_sleep) <= 10
+
+
+@freeze_time("2024-03-20 12:00:00", tick=True)
 @pytest.mark.parametrize(
     ("code", "names"),
     [
@@ -105,7 +134,7 @@ def test_auth_refusals_are_config_errors_that_name_the_field(api, get_source, co
     assert output.records == []
 
 
-@freeze_time("2024-03-20 12:00:00")
+@freeze_time("2024-03-20 12:00:00", tick=True)
 def test_wrong_app_credentials_during_discovery_name_app_id_and_secret(api, get_source):
     api.get(
         f"{BASE}/oauth2/advertiser/get/",
@@ -129,7 +158,7 @@ def test_wrong_app_credentials_during_discovery_name_app_id_and_secret(api, get_
     )
 
 
-@freeze_time("2024-03-20 12:00:00")
+@freeze_time("2024-03-20 12:00:00", tick=True)
 def test_invalid_parameter_fails_naming_the_endpoint_and_tiktok_reason(api, get_source):
     api.get(f"{BASE}/advertiser/info/", json=advertiser_info())
     api.get(
@@ -146,7 +175,7 @@ def test_invalid_parameter_fails_naming_the_endpoint_and_tiktok_reason(api, get_
     assert TOKEN not in error.internal_message
 
 
-@freeze_time("2024-03-20 12:00:00")
+@freeze_time("2024-03-20 12:00:00", tick=True)
 def test_query_too_large_is_a_config_error_pointing_at_report_step_days(api, get_source):
     api.get(f"{BASE}/advertiser/info/", json=advertiser_info())
     api.get(REPORT, json=envelope(code=40067, message="query too large"))
@@ -156,3 +185,35 @@ def test_query_too_large_is_a_config_error_pointing_at_report_step_days(api, get
     error = output.errors[0].trace.error
     assert error.failure_type == FailureType.config_error
     assert "report_step_days" in error.message
+
+
+@freeze_time("2024-03-20 12:00:00", tick=True)
+def test_a_throttled_parent_answer_is_asked_again_and_only_its_success_is_reused(
+    api, get_source, no_sleep
+):
+    # TikTok throttles with HTTP 200: a cache of parent answers would replay the 40100 to every
+    # retry, and every report stream would fail after its retries
+    api.get(
+        f"{BASE}/advertiser/info/",
+        [
+            {"json": envelope(code=40100, message="App reaches the QPS limit.")},
+            {"json": advertiser_info()},
+        ],
+    )
+    api.get(REPORT, json=OK_PAGE)
+    config = ConfigBuilder().with_(end_date="2024-01-05").build()
+    configured = (
+        CatalogBuilder()
+        .with_stream("ads_reports_daily", SyncMode.incremental)
+        .with_stream("campaigns_reports_daily", SyncMode.incremental)
+        .build()
+    )
+
+    output = read(get_source(config, catalog=configured), config, configured)
+
+    assert not output.errors
+    assert len(output.records) == 2
+    info_requests = [
+        request for request in api.request_history if request.path.endswith("/advertiser/info/")
+    ]
+    assert len(info_requests) == 2

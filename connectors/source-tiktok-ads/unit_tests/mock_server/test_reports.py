@@ -6,7 +6,7 @@ from airbyte_cdk.models import SyncMode
 from airbyte_cdk.test.entrypoint_wrapper import read
 from freezegun import freeze_time
 
-from ..tiktok_api import (
+from ..helpers import (
     ADVERTISER,
     OTHER_ADVERTISER,
     ConfigBuilder,
@@ -30,14 +30,15 @@ def _read(get_source, config, stream="ads_reports_daily", state=None, mode=SyncM
 def _windows(api):
     # windows are read concurrently, so their order is not fixed
     return sorted(
-        (q["advertiser_id"], q["start_date"], q["end_date"]) for q in report_requests(api)
+        (query["advertiser_id"], query["start_date"], query["end_date"])
+        for query in report_requests(api)
     )
 
 
-@freeze_time("2024-03-20 12:00:00")
+@freeze_time("2024-03-20 12:00:00", tick=True)
 def test_backfill_uses_30_day_windows_with_both_ends_included(api, get_source):
     mock_advertisers(api, LA)
-    mock_report(api, lambda q: daily_rows("11", q["start_date"], q["end_date"]))
+    mock_report(api, lambda query: daily_rows("11", query["start_date"], query["end_date"]))
     config = ConfigBuilder().with_(start_date="2024-01-01", end_date="2024-03-05").build()
 
     output = _read(get_source, config)
@@ -51,10 +52,10 @@ def test_backfill_uses_30_day_windows_with_both_ends_included(api, get_source):
     assert not output.errors
 
 
-@freeze_time("2024-03-20 12:00:00")
+@freeze_time("2024-03-20 12:00:00", tick=True)
 def test_report_request_carries_the_report_definition_as_json_lists(api, get_source):
     mock_advertisers(api, LA)
-    mock_report(api, lambda q: [])
+    mock_report(api, lambda query: [])
     _read(get_source, ConfigBuilder().build(), stream="campaigns_reports_daily")
 
     (request,) = report_requests(api)
@@ -67,7 +68,7 @@ def test_report_request_carries_the_report_definition_as_json_lists(api, get_sou
     assert request["page_size"] == "1000"
 
 
-@freeze_time("2024-03-20 12:00:00")
+@freeze_time("2024-03-20 12:00:00", tick=True)
 def test_rows_are_flat_typed_and_carry_advertiser_currency_and_timezone(api, get_source):
     mock_advertisers(api, {ADVERTISER: ("EUR", "Europe/Berlin")})
     row = report_row(
@@ -75,11 +76,11 @@ def test_rows_are_flat_typed_and_carry_advertiser_currency_and_timezone(api, get
         "2024-01-02",
         {"spend": "12.50", "impressions": "1000", "ctr": "-", "campaign_name": "Spring"},
     )
-    mock_report(api, lambda q: [row] if q["start_date"] == "2024-01-01" else [])
+    mock_report(api, lambda query: [row] if query["start_date"] == "2024-01-01" else [])
 
     output = _read(get_source, ConfigBuilder().build())
 
-    assert [r.record.data for r in output.records] == [
+    assert [record.record.data for record in output.records] == [
         {
             "ad_id": "17",
             "stat_time_day": "2024-01-02",
@@ -93,32 +94,32 @@ def test_rows_are_flat_typed_and_carry_advertiser_currency_and_timezone(api, get
     ]  # "-" arrives as null, which Airbyte omits from the record
 
 
-@freeze_time("2024-03-20 12:00:00")
+@freeze_time("2024-03-20 12:00:00", tick=True)
 def test_empty_report_emits_no_records_and_no_error(api, get_source):
     mock_advertisers(api, LA)
-    mock_report(api, lambda q: [])
+    mock_report(api, lambda query: [])
     output = _read(get_source, ConfigBuilder().build())
     assert output.records == []
     assert not output.errors
 
 
-@freeze_time("2024-03-20 12:00:00")
+@freeze_time("2024-03-20 12:00:00", tick=True)
 def test_many_pages_are_read_until_total_page(api, get_source):
     mock_advertisers(api, LA)
     rows = [report_row(str(i), "2024-01-01", {"spend": "1"}) for i in range(2500)]
-    mock_report(api, lambda q: rows)
+    mock_report(api, lambda query: rows)
 
     output = _read(get_source, ConfigBuilder().with_(end_date="2024-01-01").build())
 
-    assert [q.get("page", "1") for q in report_requests(api)] == ["1", "2", "3"]
+    assert [query.get("page", "1") for query in report_requests(api)] == ["1", "2", "3"]
     assert len(output.records) == 2500
 
 
-@freeze_time("2024-03-20 12:00:00")
+@freeze_time("2024-03-20 12:00:00", tick=True)
 def test_a_page_exactly_full_costs_no_extra_empty_request(api, get_source):
     mock_advertisers(api, LA)
     rows = [report_row(str(i), "2024-01-01", {"spend": "1"}) for i in range(1000)]
-    mock_report(api, lambda q: rows)
+    mock_report(api, lambda query: rows)
 
     output = _read(get_source, ConfigBuilder().with_(end_date="2024-01-01").build())
 
@@ -126,10 +127,10 @@ def test_a_page_exactly_full_costs_no_extra_empty_request(api, get_source):
     assert len(output.records) == 1000
 
 
-@freeze_time("2024-03-20 12:00:00")
+@freeze_time("2024-03-20 12:00:00", tick=True)
 def test_incremental_state_is_the_last_day_read_per_advertiser(api, get_source):
     mock_advertisers(api, LA)
-    mock_report(api, lambda q: daily_rows("11", q["start_date"], q["end_date"]))
+    mock_report(api, lambda query: daily_rows("11", query["start_date"], query["end_date"]))
     output = _read(get_source, ConfigBuilder().with_(end_date="2024-01-10").build())
 
     state = output.most_recent_state.stream_state.__dict__
@@ -144,10 +145,10 @@ def test_incremental_state_is_the_last_day_read_per_advertiser(api, get_source):
     ]
 
 
-@freeze_time("2024-03-20 12:00:00")
+@freeze_time("2024-03-20 12:00:00", tick=True)
 def test_incremental_sync_rereads_the_lookback_days_before_the_state(api, get_source):
     mock_advertisers(api, LA)
-    mock_report(api, lambda q: daily_rows("11", q["start_date"], q["end_date"]))
+    mock_report(api, lambda query: daily_rows("11", query["start_date"], query["end_date"]))
     config = ConfigBuilder().without("end_date").with_(lookback_days=3).build()
     state = per_advertiser_state("ads_reports_daily", {ADVERTISER: "2024-03-15"})
 
@@ -157,10 +158,10 @@ def test_incremental_sync_rereads_the_lookback_days_before_the_state(api, get_so
     assert _windows(api) == [(ADVERTISER, "2024-03-12", "2024-03-20")]
 
 
-@freeze_time("2024-03-20 12:00:00")
+@freeze_time("2024-03-20 12:00:00", tick=True)
 def test_lookback_zero_still_rereads_the_state_day(api, get_source):
     mock_advertisers(api, LA)
-    mock_report(api, lambda q: [])
+    mock_report(api, lambda query: [])
     config = ConfigBuilder().without("end_date").with_(lookback_days=0).build()
     _read(
         get_source,
@@ -170,13 +171,13 @@ def test_lookback_zero_still_rereads_the_state_day(api, get_source):
     assert _windows(api) == [(ADVERTISER, "2024-03-19", "2024-03-20")]
 
 
-@freeze_time("2024-03-20 20:30:00")
+@freeze_time("2024-03-20 20:30:00", tick=True)
 def test_today_is_the_advertiser_local_day_ahead_and_behind_utc(api, get_source):
     # 20:30 UTC is already 2024-03-21 in Tokyo and still 2024-03-20 in Los Angeles
     mock_advertisers(
         api, {ADVERTISER: ("JPY", "Asia/Tokyo"), OTHER_ADVERTISER: ("USD", "America/Los_Angeles")}
     )
-    mock_report(api, lambda q: [])
+    mock_report(api, lambda query: [])
     config = (
         ConfigBuilder()
         .without("end_date")
@@ -195,12 +196,12 @@ def test_today_is_the_advertiser_local_day_ahead_and_behind_utc(api, get_source)
     ]
 
 
-@freeze_time("2024-03-01 03:00:00")
+@freeze_time("2024-03-01 03:00:00", tick=True)
 def test_a_window_starting_after_the_advertiser_today_is_not_requested(api, get_source):
     # 03:00 UTC: Kiribati (UTC+14) is on 2024-03-01, Los Angeles still on 2024-02-29; the cursor
     # ends at the latest date on Earth, so its last window [03-01, 03-01] is past LA's today
     mock_advertisers(api, LA)
-    mock_report(api, lambda q: [])
+    mock_report(api, lambda query: [])
     config = ConfigBuilder().without("end_date").with_(start_date="2024-01-31").build()
 
     _read(get_source, config)
@@ -208,21 +209,26 @@ def test_a_window_starting_after_the_advertiser_today_is_not_requested(api, get_
     assert _windows(api) == [(ADVERTISER, "2024-01-31", "2024-02-29")]
 
 
-@freeze_time("2024-03-20 12:00:00")
+@freeze_time("2024-03-20 12:00:00", tick=True)
 def test_several_advertisers_each_get_their_own_requests_state_and_context(api, get_source):
     mock_advertisers(
         api, {ADVERTISER: ("JPY", "Asia/Tokyo"), OTHER_ADVERTISER: ("GBP", "Europe/London")}
     )
     mock_report(
-        api, lambda q: [report_row(q["advertiser_id"][-1], q["start_date"], {"spend": "2"})]
+        api,
+        lambda query: [report_row(query["advertiser_id"][-1], query["start_date"], {"spend": "2"})],
     )
     config = ConfigBuilder().with_(advertiser_ids=[ADVERTISER, OTHER_ADVERTISER]).build()
 
     output = _read(get_source, config)
 
     rows = sorted(
-        (r.record.data["advertiser_id"], r.record.data["currency"], r.record.data["timezone"])
-        for r in output.records
+        (
+            record.record.data["advertiser_id"],
+            record.record.data["currency"],
+            record.record.data["timezone"],
+        )
+        for record in output.records
     )
     assert rows == [(ADVERTISER, "JPY", "Asia/Tokyo"), (OTHER_ADVERTISER, "GBP", "Europe/London")]
     partitions = {
@@ -232,10 +238,10 @@ def test_several_advertisers_each_get_their_own_requests_state_and_context(api, 
     assert partitions == {ADVERTISER, OTHER_ADVERTISER}
 
 
-@freeze_time("2024-03-20 12:00:00")
+@freeze_time("2024-03-20 12:00:00", tick=True)
 def test_report_step_days_sets_the_window_length(api, get_source):
     mock_advertisers(api, LA)
-    mock_report(api, lambda q: [])
+    mock_report(api, lambda query: [])
     _read(get_source, ConfigBuilder().with_(report_step_days=4, end_date="2024-01-10").build())
     assert _windows(api) == [
         (ADVERTISER, "2024-01-01", "2024-01-04"),
@@ -244,12 +250,12 @@ def test_report_step_days_sets_the_window_length(api, get_source):
     ]
 
 
-@freeze_time("2024-03-20 12:00:00")
+@freeze_time("2024-03-20 12:00:00", tick=True)
 def test_custom_report_adds_a_stream_with_its_own_dimensions_and_metrics(api, get_source):
     mock_advertisers(api, LA)
     mock_report(
         api,
-        lambda q: [
+        lambda query: [
             {
                 "dimensions": {
                     "campaign_id": "5",
@@ -271,9 +277,10 @@ def test_custom_report_adds_a_stream_with_its_own_dimensions_and_metrics(api, ge
     output = _read(get_source, config, stream="campaigns_by_country")
 
     (request,) = report_requests(api)
+    assert request["data_level"] == "AUCTION_CAMPAIGN"
     assert json.loads(request["dimensions"]) == ["campaign_id", "stat_time_day", "country_code"]
     assert json.loads(request["metrics"]) == ["clicks"]
-    assert [r.record.data for r in output.records] == [
+    assert [record.record.data for record in output.records] == [
         {
             "campaign_id": "5",
             "stat_time_day": "2024-01-03",

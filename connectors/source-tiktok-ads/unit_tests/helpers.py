@@ -17,6 +17,21 @@ ADVERTISER = "7100000000000000001"
 OTHER_ADVERTISER = "7100000000000000002"
 
 
+class FakeClock:
+    """A monotonic clock that moves only when something sleeps on it (or a test moves it)."""
+
+    def __init__(self, now: float = 100.0) -> None:
+        self.now = now
+        self.slept: list[float] = []
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.now += seconds
+
+
 class ConfigBuilder:
     def __init__(self) -> None:
         self._config: dict[str, Any] = {
@@ -138,7 +153,11 @@ def mock_report(
 
 
 def report_requests(api: requests_mock.Mocker) -> list[dict[str, str]]:
-    return [query(r) for r in api.request_history if r.path.endswith("/report/integrated/get/")]
+    return [
+        query(request)
+        for request in api.request_history
+        if request.path.endswith("/report/integrated/get/")
+    ]
 
 
 def catalog(stream: str, mode: SyncMode = SyncMode.incremental) -> ConfiguredAirbyteCatalog:

@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import shlex
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -243,11 +244,24 @@ def _start(parser: CommandParser, argv: Sequence[str] | None, verdict: str) -> I
         env = load_environment(env_file)
     except EnvFileError as exc:
         missing = env_file is not None and not Path(env_file).exists()
-        hint = f" (to start one, copy {ENV_EXAMPLE.name} and fill it in)" if missing else ""
+        hint = f"; to start one: `{_copy_example(env_file)}`, then fill it in" if missing else ""
         raise UsageError(f"--env-file: {exc}{hint}", "--env-file") from None
     secrets = secret_values(env)
     logs.configure(secrets)
     return Invocation(parser.command_name, args, env, set(secrets), verdict)
+
+
+def _copy_example(env_file: str | None) -> str:
+    """The command that starts ``env_file`` from env.example, with paths as the operator would
+    type them from the current folder (``cp env.example .env`` in a clone)."""
+
+    def shown(path: Path) -> str:
+        try:
+            return str(path.resolve().relative_to(Path.cwd().resolve()))
+        except ValueError:
+            return str(path)
+
+    return f"cp {shown(ENV_EXAMPLE)} {shlex.quote(str(env_file))}"
 
 
 def parse_now(text: str | None, option: str = "--now") -> datetime:
@@ -280,5 +294,6 @@ def in_range(value: int, name: str, *, lowest: int, highest: int | None = None) 
     """``value`` when ``lowest <= value <= highest``; otherwise a usage error naming ``name``."""
     if value < lowest or (highest is not None and value > highest):
         bounds = f"between {lowest} and {highest}" if highest is not None else f"at least {lowest}"
-        raise UsageError(f"{name} must be {bounds}, got {value}", name)
+        given = f"{name} {value}" if name.startswith("-") else f"{name}={value}"
+        raise UsageError(f"{given}: must be {bounds}", name)
     return value

@@ -8,8 +8,7 @@ from typing import Any
 
 import pytest
 
-from airbyte_provisioning.core import logs
-from airbyte_provisioning.core.startup import (
+from airbyte_provisioning.commands.startup import (
     Abort,
     Invocation,
     UsageError,
@@ -20,6 +19,8 @@ from airbyte_provisioning.core.startup import (
     run,
     whole_number,
 )
+from airbyte_provisioning.core import logs
+from airbyte_provisioning.core.paths import ENV_EXAMPLE
 
 SECRET = "canary-startup-secret-5e1f"
 
@@ -77,7 +78,18 @@ def test_an_unreadable_env_file_is_a_usage_error_naming_the_option(
     assert run(demo_parser(), ["--env-file", str(missing)], lambda inv: 0) == 2
     doc, _ = answer(capsys)
     assert doc["problems"][0]["variable"] == "--env-file"
-    assert str(missing) in doc["error"] and "copy env.example" in doc["error"]
+    assert str(missing) in doc["error"] and f"env.example {missing}`" in doc["error"]
+
+
+def test_a_missing_dot_env_says_the_command_that_starts_it(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(ENV_EXAMPLE.parent)
+    if (ENV_EXAMPLE.parent / "no-such.env").exists():
+        pytest.skip("no-such.env exists in the clone")
+    assert run(demo_parser(), ["--env-file", "no-such.env"], lambda inv: 0) == 2
+    doc, _ = answer(capsys)
+    assert "`cp env.example no-such.env`" in doc["error"]
 
 
 def test_the_body_sees_the_env_file_over_the_process_environment(
@@ -172,7 +184,10 @@ def test_now_is_utc_when_no_offset_is_given_and_a_bad_one_names_the_option() -> 
 
 @pytest.mark.parametrize(
     ("raw", "message"),
-    [("eight", "AIRBYTE_N='eight' is not a whole number"), ("0", "AIRBYTE_N must be between")],
+    [
+        ("eight", "AIRBYTE_N='eight' is not a whole number"),
+        ("0", "AIRBYTE_N=0: must be between 1 and 64"),
+    ],
 )
 def test_whole_number_settings_name_their_variable(raw: str, message: str) -> None:
     with pytest.raises(UsageError, match=message) as caught:
