@@ -7,11 +7,13 @@ copied ``conftest.py`` per connector.
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
+import sys
 import time
 import types
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -117,6 +119,13 @@ def no_sleep(monkeypatch: pytest.MonkeyPatch) -> list[float]:
     return waits
 
 
+@pytest.fixture
+def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The commands read the process environment too: keep the developer's AIRBYTE_* out."""
+    for name in [n for n in os.environ if n.startswith("AIRBYTE_")]:
+        monkeypatch.delenv(name)
+
+
 @pytest.fixture(scope="session")
 def sandbox_switch() -> Any:
     """``(switch, url)``: one loopback server for the session; tests set ``switch.target``."""
@@ -126,3 +135,51 @@ def sandbox_switch() -> Any:
     server = SandboxServer(switch).start()
     yield switch, server.url
     server.stop()
+
+
+@pytest.fixture
+def run_script() -> Callable[..., subprocess.CompletedProcess[str]]:
+    """``run_script("name.py", *argv, cwd=...)``: ``scripts/name.py`` in a new interpreter with
+    nothing in its environment but ``PATH``, as a scheduler would start it."""
+
+    def run(name: str, *argv: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, str(ENV_EXAMPLE.parent / "scripts" / name), *argv],
+            cwd=cwd,
+            capture_output=True,
+            text=True,
+            check=False,
+            env={"PATH": "/usr/bin:/bin"},
+            timeout=120,
+        )
+
+    return run
+
+
+@pytest.fixture
+def silent_server() -> Iterator[str]:
+    """The URL of a socket that accepts connections (the kernel completes them) and never
+    answers: a hung server, for read timeouts."""
+    import socket
+
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(64)
+        yield f"http://127.0.0.1:{listener.getsockname()[1]}"
+
+
+@pytest.fixture
+def serve_sandbox(sandbox_switch: Any) -> Iterator[Callable[..., Any]]:
+    """``serve_sandbox(**create_app options)`` -> ``(app, url)``: a fresh Airbyte sandbox behind
+    the session's server for this test (no spec folder: the tests plant what they read)."""
+    from sandboxes.airbyte import create_app
+
+    switch, url = sandbox_switch
+
+    def start(**options: Any) -> tuple[Any, str]:
+        app = create_app(spec_dir=None, **options)
+        switch.target = app
+        return app, url
+
+    yield start
+    switch.target = None

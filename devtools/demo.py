@@ -36,7 +36,7 @@ from airbyte_provisioning.connectors.local_sync import (
     find_connector,
     run_sync,
 )
-from airbyte_provisioning.core.envfile import read_env_file
+from airbyte_provisioning.core.envfile import read_env_file, write_env_file
 from airbyte_provisioning.core.paths import ENV_EXAMPLE, REPO_ROOT
 
 TEMPLATE_ID_NAMES = (
@@ -174,16 +174,6 @@ def _stack_env(workdir: Path, airbyte_url: str) -> dict[str, str]:
     return env
 
 
-def _write_env(path: Path, env: dict[str, str]) -> Path:
-    lines = []
-    for key, value in env.items():
-        escaped = value.replace("\\", "\\\\").replace('"', '\\"')
-        lines.append(f'{key}="{escaped}"')
-    path.write_text("\n".join(lines) + "\n")
-    path.chmod(0o600)
-    return path
-
-
 class Stages:
     """The rehearsal's steps, in order; each returns its one-line detail and its data.
 
@@ -237,7 +227,7 @@ class Stages:
         from sandboxes.airbyte import seed_from_env
 
         seed_from_env(self.started["airbyte_app"], self.env)
-        _write_env(self.env_file, self.env)
+        write_env_file(self.env_file, self.env)
 
     def publish(self) -> tuple[str, dict[str, Any]]:
         from airbyte_provisioning.commands import publish_custom_connectors
@@ -258,7 +248,7 @@ class Stages:
         for line in persist:
             key, value = line.split("=", 1)
             self.env[key] = value
-        _write_env(self.env_file, self.env)
+        write_env_file(self.env_file, self.env)
         return f"{len(persist)} template connection ids to persist", {"persist": persist}
 
     def validate(self) -> tuple[str, dict[str, Any]]:

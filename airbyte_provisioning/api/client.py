@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import Any
+from typing import Any, Literal
 
 from airbyte_provisioning.api.settings import (
     ENV_BASE_URL,
@@ -27,6 +27,7 @@ DEFAULT_ORGANIZATION_ID = "00000000-0000-0000-0000-000000000000"
 # what sources/list and destinations/list return per page when no pageSize is sent (1.8.0)
 SERVER_DEFAULT_PAGE_SIZE = 20
 DEFAULT_PAGE_SIZE = 100
+ActorKind = Literal["source", "destination"]
 
 
 class AirbyteClient(Transport):
@@ -116,20 +117,13 @@ class AirbyteClient(Transport):
     def create_source(
         self, workspace_id: str, definition_id: str, name: str, configuration: Mapping[str, Any]
     ) -> JsonDict:
-        body = {
-            "workspaceId": workspace_id,
-            "sourceDefinitionId": definition_id,
-            "name": name,
-            "connectionConfiguration": dict(configuration),
-        }
-        return self.post("sources/create", body)
+        return self._create_actor("source", workspace_id, definition_id, name, configuration)
 
     def update_source(
         self, source_id: str, name: str, configuration: Mapping[str, Any]
     ) -> JsonDict:
         """Full replace of the config; values equal to ``**********`` keep the stored secret."""
-        body = {"sourceId": source_id, "name": name, "connectionConfiguration": dict(configuration)}
-        return self.post("sources/update", body)
+        return self._update_actor("source", source_id, name, configuration)
 
     def get_source(self, source_id: str) -> JsonDict:
         return self.post("sources/get", {"sourceId": source_id})
@@ -140,9 +134,7 @@ class AirbyteClient(Transport):
     def iter_sources(
         self, workspace_id: str, page_size: int = DEFAULT_PAGE_SIZE, **extra: Any
     ) -> Iterator[JsonDict]:
-        return self._iter_actors(
-            "sources/list", "sources", "sourceId", workspace_id, page_size, **extra
-        )
+        return self._iter_kind("source", workspace_id, page_size, **extra)
 
     def list_sources(
         self, workspace_id: str, page_size: int = DEFAULT_PAGE_SIZE, **extra: Any
@@ -191,23 +183,12 @@ class AirbyteClient(Transport):
     def create_destination(
         self, workspace_id: str, definition_id: str, name: str, configuration: Mapping[str, Any]
     ) -> JsonDict:
-        body = {
-            "workspaceId": workspace_id,
-            "destinationDefinitionId": definition_id,
-            "name": name,
-            "connectionConfiguration": dict(configuration),
-        }
-        return self.post("destinations/create", body)
+        return self._create_actor("destination", workspace_id, definition_id, name, configuration)
 
     def update_destination(
         self, destination_id: str, name: str, configuration: Mapping[str, Any]
     ) -> JsonDict:
-        body = {
-            "destinationId": destination_id,
-            "name": name,
-            "connectionConfiguration": dict(configuration),
-        }
-        return self.post("destinations/update", body)
+        return self._update_actor("destination", destination_id, name, configuration)
 
     def get_destination(self, destination_id: str) -> JsonDict:
         return self.post("destinations/get", {"destinationId": destination_id})
@@ -215,14 +196,42 @@ class AirbyteClient(Transport):
     def iter_destinations(
         self, workspace_id: str, page_size: int = DEFAULT_PAGE_SIZE, **extra: Any
     ) -> Iterator[JsonDict]:
-        return self._iter_actors(
-            "destinations/list", "destinations", "destinationId", workspace_id, page_size, **extra
-        )
+        return self._iter_kind("destination", workspace_id, page_size, **extra)
 
     def list_destinations(
         self, workspace_id: str, page_size: int = DEFAULT_PAGE_SIZE, **extra: Any
     ) -> list[JsonDict]:
         return list(self.iter_destinations(workspace_id, page_size, **extra))
+
+    # sources and destinations are the same API but for the word in paths and keys
+    def _create_actor(
+        self,
+        kind: ActorKind,
+        workspace_id: str,
+        definition_id: str,
+        name: str,
+        configuration: Mapping[str, Any],
+    ) -> JsonDict:
+        body = {
+            "workspaceId": workspace_id,
+            f"{kind}DefinitionId": definition_id,
+            "name": name,
+            "connectionConfiguration": dict(configuration),
+        }
+        return self.post(f"{kind}s/create", body)
+
+    def _update_actor(
+        self, kind: ActorKind, actor_id: str, name: str, configuration: Mapping[str, Any]
+    ) -> JsonDict:
+        body = {f"{kind}Id": actor_id, "name": name, "connectionConfiguration": dict(configuration)}
+        return self.post(f"{kind}s/update", body)
+
+    def _iter_kind(
+        self, kind: ActorKind, workspace_id: str, page_size: int, **extra: Any
+    ) -> Iterator[JsonDict]:
+        return self._iter_actors(
+            f"{kind}s/list", f"{kind}s", f"{kind}Id", workspace_id, page_size, **extra
+        )
 
     # ---------------------------------------------------------------------------------------
     # connections, jobs, operations

@@ -272,8 +272,34 @@ def classify(
     }
     if status != "active":
         return Verdict("inactive", [], f"the connection is {status} in Airbyte", evidence)
+    success = _history_evidence(jobs, evidence)
+    findings: list[tuple[str, str]] = []
+    if evidence["consecutive_failures"] >= failure_threshold:
+        count = evidence["consecutive_failures"]
+        findings.append(("sync_failed", f"the last {count} finished syncs failed"))
+    stale = _staleness(
+        _History(jobs, success, created_at, history_complete), schedule, now, grace, evidence
+    )
+    findings += [("stale", stale)] if stale else []
+    if success is not None and expects_rows and success.rows == 0:
+        findings.append(
+            ("empty", f"the latest successful sync (job {success.job_id}) committed 0 rows")
+        )
+    return _verdict(findings, success, evidence)
 
-    running = bool(jobs) and jobs[0].status in IN_PROGRESS
+
+@dataclass(frozen=True)
+class _History:
+    """What the freshness judgement reads of a connection's jobs."""
+
+    jobs: Sequence[JobView]
+    success: JobView | None
+    created_at: datetime | None
+    complete: bool
+
+
+def _history_evidence(jobs: Sequence[JobView], evidence: dict[str, Any]) -> JobView | None:
+    """Record running, consecutive failures and the last success; return the last success."""
     failures = 0
     last_failure: str | None = None
     for job in jobs:
@@ -284,62 +310,68 @@ def classify(
             last_failure = last_failure or job.failure
     success = next((j for j in jobs if j.status == "succeeded"), None)
     evidence |= {
-        "running": running,
+        "running": bool(jobs) and jobs[0].status in IN_PROGRESS,
         "consecutive_failures": failures,
         "last_failure_message": last_failure,
         "last_success_at": _iso(success.ended_at) if success else None,
         "last_success_job_id": success.job_id if success else None,
         "last_success_rows": success.rows if success else None,
     }
+    return success
 
-    conditions: list[str] = []
-    reasons: list[str] = []
-    if failures >= failure_threshold:
-        conditions.append("sync_failed")
-        reasons.append(f"the last {failures} finished syncs failed")
 
+def _staleness(
+    history: _History,
+    schedule: ExpectedSchedule,
+    now: datetime,
+    grace: timedelta,
+    evidence: dict[str, Any],
+) -> str | None:
+    """Why the connection is stale, or None: no success within the schedule's gap plus grace."""
     try:
         interval = expected_interval(schedule, now)
     except ScheduleError as exc:
         evidence["schedule_error"] = str(exc)
         interval = None
     evidence["expected_interval_minutes"] = _minutes(interval) if interval else None
-    if interval is not None:
-        reference, known = _freshness_reference(success, jobs, created_at, history_complete)
-        deadline = reference + interval + grace if reference else None
-        evidence["fresh_until"] = _iso(deadline)
-        if reference is not None:
-            evidence["minutes_since_success" if success else "minutes_since_reference"] = _minutes(
-                now - reference
-            )
-        if deadline is not None and now > deadline:
-            conditions.append("stale")
-            since = (
-                f"since {reference:%Y-%m-%d %H:%M} UTC"
-                if known
-                else f"in the {len(jobs)} newest jobs (oldest {reference:%Y-%m-%d %H:%M} UTC)"
-                if success is None and jobs
-                else f"since the connection was created ({reference:%Y-%m-%d %H:%M} UTC)"
-            )
-            reasons.append(
-                f"no successful sync {since}; expected every {_human(interval)} plus "
-                f"{_human(grace)} grace"
-            )
-    if success is not None and expects_rows and success.rows == 0:
-        conditions.append("empty")
-        reasons.append(f"the latest successful sync (job {success.job_id}) committed 0 rows")
-
-    state = next((s for s in SEVERITY if s in conditions), "healthy")
-    if state == "healthy":
-        reason = (
-            f"last success at {success.ended_at:%Y-%m-%d %H:%M} UTC"
-            if success and success.ended_at
-            else "no sync due yet"
-        )
-        if running:
-            reason += "; a sync is running"
+    if interval is None:
+        return None
+    success, jobs = history.success, history.jobs
+    reference, known = _freshness_reference(success, jobs, history.created_at, history.complete)
+    deadline = reference + interval + grace if reference else None
+    evidence["fresh_until"] = _iso(deadline)
+    if reference is not None:
+        key = "minutes_since_success" if success else "minutes_since_reference"
+        evidence[key] = _minutes(now - reference)
+    if reference is None or deadline is None or now <= deadline:
+        return None
+    if known:
+        since = f"since {reference:%Y-%m-%d %H:%M} UTC"
+    elif success is None and jobs:
+        since = f"in the {len(jobs)} newest jobs (oldest {reference:%Y-%m-%d %H:%M} UTC)"
     else:
-        reason = "; ".join(reasons)
+        since = f"since the connection was created ({reference:%Y-%m-%d %H:%M} UTC)"
+    return (
+        f"no successful sync {since}; expected every {_human(interval)} plus "
+        f"{_human(grace)} grace"
+    )
+
+
+def _verdict(
+    findings: list[tuple[str, str]], success: JobView | None, evidence: dict[str, Any]
+) -> Verdict:
+    """The most severe condition found names the state; the reasons say why."""
+    conditions = [condition for condition, _ in findings]
+    state = next((s for s in SEVERITY if s in conditions), "healthy")
+    if state != "healthy":
+        return Verdict(state, conditions, "; ".join(reason for _, reason in findings), evidence)
+    reason = (
+        f"last success at {success.ended_at:%Y-%m-%d %H:%M} UTC"
+        if success and success.ended_at
+        else "no sync due yet"
+    )
+    if evidence["running"]:
+        reason += "; a sync is running"
     return Verdict(state, conditions, reason, evidence)
 
 

@@ -51,9 +51,9 @@ from airbyte_provisioning.commands.startup import (
     Invocation,
     UsageError,
     in_range,
+    option_or_env,
     parse_now,
     run,
-    whole_number,
 )
 from airbyte_provisioning.core import logs
 from airbyte_provisioning.core.output import ExitCode
@@ -123,10 +123,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 # settings
 # ------------------------------------------------------------------------------------------------
 def _settings(args: argparse.Namespace, env: Mapping[str, str]) -> Settings:
-    if args.grace_minutes is None:
-        grace = whole_number(env.get(ENV_GRACE), ENV_GRACE, default=DEFAULT_GRACE_MINUTES, lowest=0)
-    else:
-        grace = in_range(args.grace_minutes, "--grace-minutes", lowest=0)
+    grace = option_or_env(
+        args.grace_minutes,
+        "--grace-minutes",
+        env,
+        ENV_GRACE,
+        default=DEFAULT_GRACE_MINUTES,
+        lowest=0,
+    )
     from_option = args.expect_rows is not None
     return Settings(
         now=parse_now(args.now).astimezone(UTC),
@@ -137,19 +141,15 @@ def _settings(args: argparse.Namespace, env: Mapping[str, str]) -> Settings:
             args.expect_rows if from_option else env.get(ENV_EXPECT_ROWS),
             "--expect-rows" if from_option else ENV_EXPECT_ROWS,
         ),
-        concurrency=_concurrency(args.concurrency, env),
-    )
-
-
-def _concurrency(value: int | None, env: Mapping[str, str]) -> int:
-    if value is not None:
-        return in_range(value, "--concurrency", lowest=1, highest=MAX_CONCURRENCY)
-    return whole_number(
-        env.get(ENV_CONCURRENCY),
-        ENV_CONCURRENCY,
-        default=DEFAULT_CONCURRENCY,
-        lowest=1,
-        highest=MAX_CONCURRENCY,
+        concurrency=option_or_env(
+            args.concurrency,
+            "--concurrency",
+            env,
+            ENV_CONCURRENCY,
+            default=DEFAULT_CONCURRENCY,
+            lowest=1,
+            highest=MAX_CONCURRENCY,
+        ),
     )
 
 
@@ -234,8 +234,8 @@ def _judge_all(
         with logs.bind(tenant_id=target.tenant, connection_id=target.connection_id):
             history = histories.get(target.connection_id or "")
             entry = judge(target, client, settings, history)
-            logs.log(
-                logs.Level.WARNING if fails(entry) else logs.Level.INFO,
+            logs.outcome(
+                fails(entry),
                 "connection health",
                 state=entry["state"],
                 template=target.template,
@@ -280,8 +280,8 @@ def check_health(invocation: Invocation) -> int:
         "api_versions": [p.as_dict() for p in api_version_problems(settings.now)],
         "connections": entries,
     }
-    logs.log(
-        logs.Level.WARNING if failing else logs.Level.INFO,
+    logs.outcome(
+        bool(failing),
         "health check finished",
         healthy=not failing,
         failing=len(failing),

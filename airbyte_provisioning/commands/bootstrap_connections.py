@@ -29,9 +29,8 @@ from airbyte_provisioning.commands.startup import (
     CommandParser,
     Invocation,
     UsageError,
-    in_range,
+    option_or_env,
     run,
-    whole_number,
 )
 from airbyte_provisioning.core import logs
 from airbyte_provisioning.core.output import ExitCode
@@ -83,18 +82,6 @@ def build_parser() -> CommandParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     return run(build_parser(), argv, bootstrap)
-
-
-def _concurrency(value: int | None, env: Mapping[str, str]) -> int:
-    if value is not None:
-        return in_range(value, "--concurrency", lowest=1, highest=MAX_CONCURRENCY)
-    return whole_number(
-        env.get(ENV_CONCURRENCY),
-        ENV_CONCURRENCY,
-        default=DEFAULT_CONCURRENCY,
-        lowest=1,
-        highest=MAX_CONCURRENCY,
-    )
 
 
 def load_plan_file(path: str) -> Plan:
@@ -228,7 +215,15 @@ def bootstrap(invocation: Invocation) -> int:
     now = datetime.now(UTC)
     mode = _mode(args)
     invocation.document = {"command": COMMAND, "mode": mode, "generated_at": now.isoformat()}
-    concurrency = _concurrency(args.concurrency, env)
+    concurrency = option_or_env(
+        args.concurrency,
+        "--concurrency",
+        env,
+        ENV_CONCURRENCY,
+        default=DEFAULT_CONCURRENCY,
+        lowest=1,
+        highest=MAX_CONCURRENCY,
+    )
     check_plan_out(args.plan_out)
     saved = load_plan_file(args.apply_plan) if args.apply_plan else None
     stack = _load_stack(env, now, args.tenant)

@@ -10,7 +10,6 @@ scheduler or before a release; tests never judge by today's date. Exit codes: 0 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from pathlib import Path
 
 from airbyte_provisioning.checks.readiness import api_version_problems, api_version_summaries
 from airbyte_provisioning.checks.readiness.api_version import SUNSET_WARNING_DAYS
@@ -19,6 +18,7 @@ from airbyte_provisioning.commands.startup import (
     CommandParser,
     Invocation,
     UsageError,
+    existing_folder,
     parse_now,
     run,
 )
@@ -51,9 +51,7 @@ def check_versions(invocation: Invocation) -> int:
     args = invocation.args
     if args.warning_days < 0:
         raise UsageError("--warning-days must be 0 or more", "--warning-days")
-    connectors_dir = Path(args.connectors_dir)
-    if not connectors_dir.is_dir():
-        raise UsageError(f"--connectors-dir {connectors_dir} is not a folder", "--connectors-dir")
+    connectors_dir = existing_folder(args.connectors_dir, "--connectors-dir")
     now = parse_now(args.now)
     problems = api_version_problems(now, connectors_dir, args.warning_days)
     errors = [p for p in problems if p.is_error]
@@ -64,8 +62,8 @@ def check_versions(invocation: Invocation) -> int:
         "connectors": api_version_summaries(now, connectors_dir),
         "problems": [p.as_dict() for p in problems],
     }
-    logs.log(
-        logs.Level.WARNING if problems else logs.Level.INFO,
+    logs.outcome(
+        bool(problems),
         "connector API versions checked",
         errors=len(errors),
         warnings=len(problems) - len(errors),

@@ -359,8 +359,8 @@ def _provision_each(
             except AirbyteApiError as exc:
                 report = {"status": "failed", "stage": "api", "message": str(exc)}
             failed = report["status"] == "failed"
-            logs.log(
-                logs.Level.WARNING if failed else logs.Level.INFO,
+            logs.outcome(
+                failed,
                 "provision.provider_done",
                 status=report["status"],
                 stage=report.get("stage"),

@@ -20,6 +20,7 @@ from airbyte_provisioning.commands.startup import (
     CommandParser,
     Invocation,
     UsageError,
+    existing_folder,
     in_range,
     run,
 )
@@ -48,8 +49,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _pins(templates_dir: Path, only: Sequence[str]) -> list[ConnectorPin]:
-    if not templates_dir.is_dir():
-        raise UsageError(f"--templates-dir {templates_dir} is not a folder", "--templates-dir")
+    existing_folder(templates_dir, "--templates-dir")
     try:
         pins = spec_snapshots.load_pins(templates_dir)
     except spec_snapshots.SnapshotError as exc:

@@ -20,6 +20,7 @@ from typing import Any
 from airbyte_provisioning.commands.registry import parser_for
 from airbyte_provisioning.commands.startup import CommandParser, Invocation, UsageError, run
 from airbyte_provisioning.core.output import ExitCode
+from airbyte_provisioning.core.paths import make_folder
 from airbyte_provisioning.core.problems import Problem
 from airbyte_provisioning.templates import source_templates
 
@@ -60,17 +61,9 @@ def _write_private(path: Path, document: Any, overwrite: bool) -> None:
 
 def _output_dir(directory: Path, names: Sequence[str], overwrite: bool) -> None:
     """Create ``directory`` if needed; refuse files it already holds unless ``overwrite``."""
-    if directory.exists() and not directory.is_dir():
-        raise UsageError(
-            f"--output {directory} is a file; name a folder (it is created when missing)",
-            "--output",
-        )
-    try:
-        directory.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise UsageError(
-            f"--output {directory} cannot be created: {exc.strerror}", "--output"
-        ) from None
+    problem = make_folder(directory, "--output")
+    if problem is not None:
+        raise UsageError(problem, "--output")
     taken = [str(directory / f"{n}.json") for n in names if (directory / f"{n}.json").exists()]
     if taken and not overwrite:
         raise UsageError(

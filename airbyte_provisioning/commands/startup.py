@@ -290,6 +290,33 @@ def whole_number(
     return in_range(int(text), variable, lowest=lowest, highest=highest)
 
 
+def existing_folder(value: str | Path, option: str) -> Path:
+    """``value`` as a folder the command reads; a usage error naming ``option`` when none is there."""
+    folder = Path(value)
+    if not folder.is_dir():
+        raise UsageError(f"{option} {folder} is not a folder; name an existing one", option)
+    return folder
+
+
+def option_or_env(
+    value: int | None,
+    option: str,
+    env: Mapping[str, str],
+    variable: str,
+    *,
+    default: int,
+    lowest: int,
+    highest: int | None = None,
+) -> int:
+    """A number the command line gives (``option``) or else the environment (``variable``), else
+    ``default``; whichever is used is checked against the range and named when out of it."""
+    if value is not None:
+        return in_range(value, option, lowest=lowest, highest=highest)
+    return whole_number(
+        env.get(variable), variable, default=default, lowest=lowest, highest=highest
+    )
+
+
 def in_range(value: int, name: str, *, lowest: int, highest: int | None = None) -> int:
     """``value`` when ``lowest <= value <= highest``; otherwise a usage error naming ``name``."""
     if value < lowest or (highest is not None and value > highest):

@@ -166,8 +166,8 @@ def validate(invocation: Invocation) -> int:
         **_capped(summarize(stack, now)),
         "problems": [p.as_dict() for p in problems],
     }
-    logs.log(
-        logs.Level.WARNING if errors else logs.Level.INFO,
+    logs.outcome(
+        bool(errors),
         "tenant config validated",
         valid=not errors,
         errors=len(errors),

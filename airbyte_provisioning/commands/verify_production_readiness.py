@@ -20,13 +20,14 @@ from airbyte_provisioning.commands.startup import (
     CommandParser,
     Invocation,
     UsageError,
+    existing_folder,
     parse_now,
     run,
 )
 from airbyte_provisioning.core import logs
 from airbyte_provisioning.core.envfile import EnvFileError, read_env_file
 from airbyte_provisioning.core.output import ExitCode
-from airbyte_provisioning.core.paths import REPO_ROOT
+from airbyte_provisioning.core.paths import CONNECTORS_DIR, REPO_ROOT
 from airbyte_provisioning.model.tenants import load_stack
 
 
@@ -52,15 +53,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     return run(build_parser(), argv, verify, verdict="ready")
 
 
-def _connectors_dir(value: str | None) -> Path:
-    """``--connectors-dir`` when given (it must be a folder), else this repository's."""
-    if value is None:
-        return REPO_ROOT / "connectors"
-    if not Path(value).is_dir():
-        raise UsageError(f"--connectors-dir {value}: no such folder", "--connectors-dir")
-    return Path(value)
-
-
 def _example(path: Path) -> dict[str, str] | None:
     """The placeholder values of ``--example-file``; none when the file is absent."""
     if not path.is_file():
@@ -75,7 +67,13 @@ def verify(invocation: Invocation) -> int:
     args, env = invocation.args, invocation.env
     now = parse_now(args.now)
     example_path = Path(args.example_file)
-    connectors_dir = _connectors_dir(args.connectors_dir)
+    # the default is not checked: a copy installed outside a checkout has no connectors/, and the
+    # sunset rule says so itself
+    connectors_dir = (
+        CONNECTORS_DIR
+        if args.connectors_dir is None
+        else existing_folder(args.connectors_dir, "--connectors-dir")
+    )
     example = _example(example_path)
     stack = load_stack(env, now=now)
     report = check_readiness(env, stack, now, example, connectors_dir)
@@ -99,8 +97,8 @@ def verify(invocation: Invocation) -> int:
         "linkedin_api_version": report.linkedin,
         "problems": report.problems(),
     }
-    logs.log(
-        logs.Level.WARNING if failed else logs.Level.INFO,
+    logs.outcome(
+        failed,
         "production readiness checked",
         ready=not failed,
         errors=len(errors),

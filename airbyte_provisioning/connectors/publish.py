@@ -315,8 +315,8 @@ def _publish_one(publisher: Publisher, bundle: ConnectorBundle) -> JsonDict:
         conflict = {"error": "conflict", "message": str(exc)}
         result = _failure(bundle, publisher.workspace_id, conflict)
     failed = result["action"] == "failed"
-    logs.log(
-        logs.Level.WARNING if failed else logs.Level.INFO,
+    logs.outcome(
+        failed,
         "publish.connector",
         action=result["action"],
         source_definition_id=result.get("source_definition_id"),

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from airbyte_provisioning.connectors.folder import ConnectorFolder, ConnectorFolderError, connector
+from airbyte_provisioning.core.paths import make_folder
 
 
 class LocalSyncError(RuntimeError):
@@ -92,14 +93,9 @@ def check_duckdb(path: Path) -> None:
 
 
 def prepare_state_dir(path: Path) -> None:
-    if path.exists() and not path.is_dir():
-        raise LocalSyncError(f"--state-dir {path} is not a folder", "--state-dir")
-    try:
-        path.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise LocalSyncError(
-            f"--state-dir {path} cannot be created: {exc.strerror}", "--state-dir"
-        ) from None
+    problem = make_folder(path, "--state-dir")
+    if problem is not None:
+        raise LocalSyncError(problem, "--state-dir")
 
 
 def read_state(path: Path) -> list[dict[str, Any]]:

@@ -115,6 +115,28 @@ def read_env_file(path: str | Path) -> dict[str, str]:
     return {e.name: e.value for e in parse_env_lines(text, str(file))}
 
 
+def write_env_file(path: Path, env: Mapping[str, str]) -> Path:
+    """Write ``env`` so :func:`read_env_file` gives it back: every value double-quoted, with
+    ``\\`` and ``"`` escaped; readable by its owner only, since it holds secrets.
+
+    ``{"A": 'say "hi"'}`` -> the line ``A="say \\"hi\\""``.
+    """
+    lines = []
+    for name, value in env.items():
+        if "\n" in value or "\r" in value:
+            raise EnvFileError(
+                f"{name}: a value cannot span lines in an env file; remove the line break"
+            )
+        escaped = value.replace("\\", "\\\\").replace('"', '\\"')
+        lines.append(f'{name}="{escaped}"\n')
+    # created owner-only, and narrowed when it already existed
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(fd, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write("".join(lines))
+    return path
+
+
 def load_environment(
     env_file: str | Path | None = None, base: Mapping[str, str] | None = None
 ) -> dict[str, str]:

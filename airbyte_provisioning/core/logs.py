@@ -102,6 +102,12 @@ def log(level: Level, event: str, **fields: Any) -> None:
     get_logger().log(level, event, extra={"fields": fields})
 
 
+def outcome(failed: bool, event: str, **fields: Any) -> None:
+    """The line that closes a step: WARNING when it ``failed`` (so alerting on warnings catches
+    it), INFO otherwise."""
+    log(Level.WARNING if failed else Level.INFO, event, **fields)
+
+
 def new_correlation_id() -> str:
     return uuid.uuid4().hex
 

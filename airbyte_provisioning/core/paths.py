@@ -14,3 +14,16 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 CONNECTORS_DIR = REPO_ROOT / "connectors"
 TEMPLATES_DIR = REPO_ROOT / "templates"
 ENV_EXAMPLE = REPO_ROOT / "env.example"
+
+
+def make_folder(path: Path, option: str) -> str | None:
+    """Create ``path`` (with its parents) for a command's output; ``None`` when it is a folder
+    now, else a message naming ``option`` and what to do (a file stands there, or the system
+    refused, e.g. no permission)."""
+    if path.exists() and not path.is_dir():
+        return f"{option} {path} is not a folder but a file; name a folder (it is created when missing)"
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        return f"{option} {path} cannot be created: {exc.strerror}"
+    return None

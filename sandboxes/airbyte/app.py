@@ -168,32 +168,8 @@ class AirbyteSandboxApp(SandboxApp, Store):
     def expire_tokens(self) -> None:
         expire_tokens(self)
 
-    def add_job(
-        self,
-        connection_id: str,
-        status: JobStatus,
-        *,
-        created_at: float | None = None,
-        updated_at: float | None = None,
-        attempts: int = 1,
-        records_synced: int = 0,
-        bytes_synced: int = 0,
-        config_type: str = "sync",
-        failure_message: str = "Sync failed: the source refused the credentials.",
-    ) -> int:
-        """Plant a job in a connection's history (statuses: pending|running|incomplete|failed|succeeded|cancelled)."""
-        return jobs.add_job(
-            self,
-            connection_id,
-            status,
-            created_at=created_at,
-            updated_at=updated_at,
-            attempts=attempts,
-            records_synced=records_synced,
-            bytes_synced=bytes_synced,
-            config_type=config_type,
-            failure_message=failure_message,
-        )
+    # the planting helper itself, bound to this app as its store: one signature to keep
+    add_job = jobs.add_job
 
     def complete_job(
         self,

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 
 from airbyte_provisioning.api import AirbyteClient, Auth, RetryPolicy
-from sandboxes.airbyte import DEFAULT_WORKSPACE_ID, AirbyteSandboxApp, create_app
+from sandboxes.airbyte import DEFAULT_WORKSPACE_ID, AirbyteSandboxApp
 from sandboxes.airbyte.catalogs import GOOGLE_ADS_ID
 
 WORKSPACE_ID = DEFAULT_WORKSPACE_ID
@@ -24,21 +24,6 @@ class Sleeps(list[float]):
 @pytest.fixture
 def sleeps() -> Sleeps:
     return Sleeps()
-
-
-@pytest.fixture
-def serve_sandbox(
-    sandbox_switch: tuple[Any, str],
-) -> Iterator[Callable[..., tuple[AirbyteSandboxApp, str]]]:
-    switch, url = sandbox_switch
-
-    def start(**options: Any) -> tuple[AirbyteSandboxApp, str]:
-        app = create_app(spec_dir=None, **options)
-        switch.target = app
-        return app, url
-
-    yield start
-    switch.target = None
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Callable
 from typing import Any
 
@@ -17,6 +16,7 @@ from airbyte_provisioning.api import (
 )
 from sandboxes.airbyte import DEFAULT_WORKSPACE_ID, AirbyteSandboxApp
 from sandboxes.airbyte.catalogs import GOOGLE_ADS_ID
+from sandboxes.base import free_port
 
 pytestmark = pytest.mark.e2e
 Sandbox = tuple[AirbyteSandboxApp, str]
@@ -127,17 +127,11 @@ def test_idempotent_updates_are_retried_after_a_5xx(
     assert updated["name"] == "renamed"
 
 
-def _closed_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def test_connection_refused_is_retried_and_then_reported_as_never_applied(
     sleeps: list[float],
 ) -> None:
     client = AirbyteClient(
-        f"http://127.0.0.1:{_closed_port()}", retry=RetryPolicy(sleep=sleeps.append), timeout=2
+        f"http://127.0.0.1:{free_port()}", retry=RetryPolicy(sleep=sleeps.append), timeout=2
     )
     with pytest.raises(AirbyteConnectionError) as caught:
         client.create_source(DEFAULT_WORKSPACE_ID, GOOGLE_ADS_ID, "s", {"credentials": {}})

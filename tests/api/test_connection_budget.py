@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import socket
 import threading
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -26,6 +25,7 @@ from airbyte_provisioning.api import (
 from airbyte_provisioning.api.budget import DEFAULT_WINDOW_S, Failure, classify
 from airbyte_provisioning.api.settings import Timeouts
 from sandboxes.airbyte import DEFAULT_WORKSPACE_ID, AirbyteSandboxApp
+from sandboxes.base import free_port
 
 Sandbox = tuple[AirbyteSandboxApp, str]
 
@@ -66,21 +66,6 @@ class SimulatedOutage(requests.Session):
 def _client(url: str, clock: Clock, **kwargs: Any) -> AirbyteClient:
     policy = RetryPolicy(sleep=clock.sleep, random=lambda: 1.0)
     return AirbyteClient(url, retry=policy, budget=ConnectionBudget(clock=clock), **kwargs)
-
-
-def _closed_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-@pytest.fixture
-def silent_server() -> Iterator[str]:
-    """A socket that accepts connections (the kernel completes them) and never answers."""
-    with socket.socket() as listener:
-        listener.bind(("127.0.0.1", 0))
-        listener.listen(64)
-        yield f"http://127.0.0.1:{listener.getsockname()[1]}"
 
 
 # ------------------------------------------------------------------------------------------------
@@ -136,7 +121,7 @@ def test_once_spent_the_budget_stops_every_later_call_before_it_sends_anything()
 # ------------------------------------------------------------------------------------------------
 def test_a_refused_port_gives_one_message_naming_the_base_url_and_what_was_tried() -> None:
     clock = Clock()
-    client = _client(f"http://127.0.0.1:{_closed_port()}", clock)
+    client = _client(f"http://127.0.0.1:{free_port()}", clock)
 
     with pytest.raises(AirbyteUnreachableError) as caught:
         client.get_workspace(DEFAULT_WORKSPACE_ID)
@@ -166,7 +151,7 @@ def test_a_socket_that_accepts_and_never_answers_is_reported_as_a_read_timeout(
 
 def test_threads_share_one_budget_instead_of_one_retry_chain_each() -> None:
     clock = Clock()
-    client = _client(f"http://127.0.0.1:{_closed_port()}", clock)
+    client = _client(f"http://127.0.0.1:{free_port()}", clock)
     errors: list[Exception] = []
 
     def call() -> None:

@@ -28,13 +28,10 @@ def world(
     sandbox_switch: tuple[Any, str],
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
+    clean_env: None,
 ) -> Iterator[World]:
     """env.example pointed at a fresh sandbox: acme shares the template workspace, globex-eu has
     its own workspace and its own Meta / Google Ads accounts; no template ids yet."""
-    import os
-
-    for name in [n for n in os.environ if n.startswith("AIRBYTE_")]:
-        monkeypatch.delenv(name)
     switch, url = sandbox_switch
     env = read_env_file(REPO / "env.example")
     for name in TEMPLATE_IDS:

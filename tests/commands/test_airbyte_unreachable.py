@@ -4,8 +4,6 @@ its HTTP settings are checked, and a password in ``AIRBYTE_BASE_URL`` is refused
 from __future__ import annotations
 
 import json
-import socket
-from collections.abc import Iterator
 from types import ModuleType
 
 import pytest
@@ -17,7 +15,7 @@ from airbyte_provisioning.commands import (
     publish_custom_connectors,
     validate_tenant_config,
 )
-from sandboxes.base import FaultPlan, Response
+from sandboxes.base import FaultPlan, Response, free_port
 
 from .world import Run, World
 
@@ -29,21 +27,6 @@ COMMANDS = [
     publish_custom_connectors,
 ]
 IDS = [m.__name__.rsplit(".", 1)[1] for m in COMMANDS]
-
-
-def _closed_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-@pytest.fixture
-def silent_server() -> Iterator[str]:
-    """Accepts connections (the kernel completes them) and never answers."""
-    with socket.socket() as listener:
-        listener.bind(("127.0.0.1", 0))
-        listener.listen(64)
-        yield f"http://127.0.0.1:{listener.getsockname()[1]}"
 
 
 def _messages(run: Run) -> list[str]:
@@ -62,7 +45,7 @@ def _api_failures_logged(run: Run) -> int:
 def test_a_refused_port_stops_every_command_with_one_message_naming_the_base_url(
     provisioned: World, command: ModuleType
 ) -> None:
-    provisioned.env["AIRBYTE_BASE_URL"] = f"http://127.0.0.1:{_closed_port()}"
+    provisioned.env["AIRBYTE_BASE_URL"] = f"http://127.0.0.1:{free_port()}"
 
     run = provisioned.run(command)
 

@@ -36,9 +36,10 @@ import pytest
 
 from airbyte_provisioning.cli import main as cli_main
 from airbyte_provisioning.commands.registry import BY_NAME
-from airbyte_provisioning.core.envfile import read_env_file
+from airbyte_provisioning.core.envfile import read_env_file, write_env_file
 from airbyte_provisioning.core.redact import is_secret_name
 from sandboxes.airbyte import create_app, seed_from_env
+from sandboxes.base import free_port
 
 from .world import REPO, TEMPLATE_IDS
 
@@ -419,12 +420,6 @@ class Answer:
     err: str
 
 
-def _closed_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def operator_env() -> dict[str, str]:
     """env.example as an operator fills it: every secret a canary (the auth header stays off)."""
     env = read_env_file(REPO / "env.example")
@@ -433,15 +428,6 @@ def operator_env() -> dict[str, str]:
             env[name] = CANARY_TOKEN if name.endswith("TOKEN") else CANARY_SECRET
     env["AIRBYTE_CLIENT_SECRET"] = CANARY_CLIENT
     return env
-
-
-def write_env(path: Path, env: Mapping[str, str]) -> Path:
-    lines = []
-    for key, value in env.items():
-        escaped = value.replace("\\", "\\\\").replace('"', '\\"')
-        lines.append(f'{key}="{escaped}"')
-    path.write_text("\n".join(lines) + "\n")
-    return path
 
 
 def run_in_process(main: Callable[[list[str]], int], argv: list[str]) -> Answer:
@@ -494,7 +480,7 @@ class Stage:
         mode = self.case.airbyte
         env["AIRBYTE_BASE_URL"] = {
             "offline": "",
-            "refused": f"http://127.0.0.1:{_closed_port()}",
+            "refused": f"http://127.0.0.1:{free_port()}",
         }.get(mode, sandbox_url)
         if mode in ("offline", "refused"):  # env.example's template ids, as an operator has them
             env.update(EXAMPLE_TEMPLATE_IDS)
@@ -519,7 +505,7 @@ class Stage:
         if self.case.airbyte == "provisioned":
             provision = BY_NAME["provision"].load()
             answer = run_in_process(
-                provision, ["--env-file", str(write_env(self.tmp / "p.env", env))]
+                provision, ["--env-file", str(write_env_file(self.tmp / "p.env", env))]
             )
             assert answer.code == 0, answer.out
             for line in json.loads(answer.out)["persist"]:
@@ -529,7 +515,7 @@ class Stage:
     def argv(self) -> list[str]:
         argv = [self.sub(a) for a in self.case.argv]
         if self.case.env_file and self._reads_env():
-            argv = ["--env-file", str(write_env(self.tmp / "stack.env", self.env)), *argv]
+            argv = ["--env-file", str(write_env_file(self.tmp / "stack.env", self.env)), *argv]
         return argv
 
     def _reads_env(self) -> bool:
@@ -680,9 +666,7 @@ def _short(text: str) -> str:
 
 
 @pytest.fixture
-def isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
-    for name in [n for n in os.environ if n.startswith("AIRBYTE_")]:
-        monkeypatch.delenv(name)
+def isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, clean_env: None) -> Path:
     monkeypatch.chdir(tmp_path)
     return tmp_path
 

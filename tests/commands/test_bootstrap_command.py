@@ -5,9 +5,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sandboxes.airbyte import Actor
-from sandboxes.airbyte.catalogs import FACEBOOK_MARKETING_ID
-
 from .world import (
     ACME_DESTINATION,
     GLOBEX_DESTINATION,
@@ -313,15 +310,7 @@ def test_a_tenant_without_a_usable_source_names_both_variables(provisioned: Worl
 
 def test_an_explicit_source_id_is_used_as_it_is(provisioned: World) -> None:
     ident = "00000000-0000-4000-9000-000000000001"
-    provisioned.app.actors[ident] = Actor(
-        ident,
-        GLOBEX_WORKSPACE,
-        FACEBOOK_MARKETING_ID,
-        "globex meta (own)",
-        {"account_ids": ["1"], "credentials": {"auth_type": "Service", "access_token": "t"}},
-        0,
-        "source",
-    )
+    provisioned.meta_source_by_hand(ident, "globex meta (own)")
     provisioned.env["AIRBYTE_GLOBEX_EU_META_SOURCE_ID"] = ident
 
     result = provisioned.bootstrap()

@@ -6,19 +6,20 @@ from __future__ import annotations
 
 import uuid
 from collections import Counter
-from typing import Any
+from typing import Any, Literal
 
-from sandboxes.airbyte import Actor
-from sandboxes.airbyte.catalogs import FACEBOOK_MARKETING_ID
+import pytest
+
 from sandboxes.base import FaultPlan, Request
 
 from .world import (
     ACME_DESTINATION,
     GLOBEX_DESTINATION,
-    GLOBEX_WORKSPACE,
     TEMPLATE_DESTINATION,
     World,
 )
+
+Fault = Literal["lost", "refused"]
 
 
 def _row(doc: dict[str, Any], slug: str, key: str) -> dict[str, Any]:
@@ -44,31 +45,29 @@ def _bearer(world: World) -> None:
 # ------------------------------------------------------------------------------------------------
 # each recovery path
 # ------------------------------------------------------------------------------------------------
-def test_a_source_create_whose_answer_was_lost_is_adopted_in_the_same_run(
-    provisioned: World,
+def _plant(world: World, fault: Fault, path: str) -> None:
+    """``lost``: Airbyte did the write but its answer never came back; ``refused``: a gateway
+    error, the write never arrived."""
+    if fault == "lost":
+        world.app.lose_response(1, path_prefix=path)
+    else:
+        world.app.fail_next(1, status=503, path_prefix=path)
+
+
+@pytest.mark.parametrize(
+    ("fault", "outcome"), [("lost", ("adopted", "adopted")), ("refused", ("created", "rewritten"))]
+)
+def test_a_source_create_with_an_unknown_outcome_is_adopted_or_sent_again_in_the_same_run(
+    provisioned: World, fault: Fault, outcome: tuple[str, str]
 ) -> None:
-    provisioned.app.lose_response(1, path_prefix="/api/v1/sources/create")
+    _plant(provisioned, fault, "/api/v1/sources/create")
 
     result = provisioned.bootstrap()
 
     assert result.code == 0, result.out
     row = _row(result.doc, "globex-eu", "source:META")
-    assert (row["result"], row["recovered"]) == ("adopted", "adopted")
+    assert (row["result"], row["recovered"]) == outcome
     assert result.doc["summary"]["recovered"] == 1
-    assert len(provisioned.sources_named("stack:globex-eu:META")) == 1
-    _converged_without_writes(provisioned)
-
-
-def test_a_source_create_that_never_arrived_is_sent_again_in_the_same_run(
-    provisioned: World,
-) -> None:
-    provisioned.app.fail_next(1, status=503, path_prefix="/api/v1/sources/create")
-
-    result = provisioned.bootstrap()
-
-    assert result.code == 0, result.out
-    row = _row(result.doc, "globex-eu", "source:META")
-    assert (row["result"], row["recovered"]) == ("created", "rewritten")
     assert len(provisioned.sources_named("stack:globex-eu:META")) == 1
     _converged_without_writes(provisioned)
 
@@ -93,31 +92,19 @@ def test_a_connection_create_whose_answer_was_lost_is_adopted_in_the_same_run(
     _converged_without_writes(provisioned)
 
 
-def test_a_tag_create_whose_answer_was_lost_is_adopted_in_the_same_run(
-    provisioned: World,
+@pytest.mark.parametrize(("fault", "recovered"), [("lost", "adopted"), ("refused", "rewritten")])
+def test_a_tag_create_with_an_unknown_outcome_is_adopted_or_sent_again_in_the_same_run(
+    provisioned: World, fault: Fault, recovered: str
 ) -> None:
-    provisioned.app.lose_response(1, path_prefix="/api/v1/tags/create")
+    _plant(provisioned, fault, "/api/v1/tags/create")
 
     result = provisioned.bootstrap()
 
     assert result.code == 0, result.out
-    recovered = [r for t in result.doc["tenants"] for r in t["resources"] if r.get("recovered")]
-    assert [(r["kind"], r["result"]) for r in recovered] == [("tag", "adopted")]
+    resources = [r for t in result.doc["tenants"] for r in t["resources"] if r.get("recovered")]
+    assert [(r["kind"], r["recovered"]) for r in resources] == [("tag", recovered)]
     names = Counter((t["workspaceId"], t["name"]) for t in provisioned.app.tags.values())
     assert max(names.values()) == 1
-    _converged_without_writes(provisioned)
-
-
-def test_a_tag_create_that_never_arrived_is_sent_again_in_the_same_run(
-    provisioned: World,
-) -> None:
-    provisioned.app.fail_next(1, status=502, path_prefix="/api/v1/tags/create")
-
-    result = provisioned.bootstrap()
-
-    assert result.code == 0, result.out
-    recovered = [r for t in result.doc["tenants"] for r in t["resources"] if r.get("recovered")]
-    assert [(r["kind"], r["recovered"]) for r in recovered] == [("tag", "rewritten")]
     _converged_without_writes(provisioned)
 
 
@@ -172,15 +159,7 @@ def test_a_token_that_expires_during_recovery_is_renewed_and_the_write_adopted(
 
 def test_recovery_never_adopts_a_connection_without_our_tag(provisioned: World) -> None:
     source_id = "00000000-0000-4000-9000-000000000002"
-    provisioned.app.actors[source_id] = Actor(
-        source_id,
-        GLOBEX_WORKSPACE,
-        FACEBOOK_MARKETING_ID,
-        "globex meta (by hand)",
-        {"account_ids": ["1"], "credentials": {"auth_type": "Service", "access_token": "t"}},
-        0,
-        "source",
-    )
+    provisioned.meta_source_by_hand(source_id, "globex meta (by hand)")
     by_hand = provisioned.app.call(
         "connections/create",
         {

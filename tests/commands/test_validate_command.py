@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from airbyte_provisioning.commands.validate_tenant_config import main
+from airbyte_provisioning.core.envfile import write_env_file
+
+RunScript = Callable[..., subprocess.CompletedProcess[str]]
 
 REPO = Path(__file__).resolve().parents[2]
 NOW = "2026-11-26T12:00:00Z"
@@ -22,16 +24,8 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, dict, str]
     return code, json.loads(out) if out.strip() else {}, err
 
 
-@pytest.fixture
-def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in [n for n in os.environ if n.startswith("AIRBYTE_")]:
-        monkeypatch.delenv(name)
-
-
 def write_env(tmp_path: Path, env: dict[str, str]) -> Path:
-    path = tmp_path / "test.env"
-    path.write_text("".join(f'{k}="{v}"\n' for k, v in env.items()))
-    return path
+    return write_env_file(tmp_path / "test.env", env)
 
 
 def test_env_example_is_valid(capsys: pytest.CaptureFixture[str], clean_env: None) -> None:
@@ -143,22 +137,16 @@ def test_canary_secret_never_appears_in_output(
     assert "**redacted**" in json.dumps(doc)
 
 
-def test_script_runs_from_any_directory_with_system_python(tmp_path: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AIRBYTE_")}
-    result = subprocess.run(
-        [
-            sys.executable,
-            str(REPO / "scripts" / "validate_tenant_config.py"),
-            "--env-file",
-            str(REPO / "env.example"),
-            "--now",
-            NOW,
-        ],
+def test_script_runs_from_any_directory_with_system_python(
+    tmp_path: Path, run_script: RunScript
+) -> None:
+    result = run_script(
+        "validate_tenant_config.py",
+        "--env-file",
+        str(REPO / "env.example"),
+        "--now",
+        NOW,
         cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        env=env,
-        check=False,
     )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["valid"] is True

@@ -6,7 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from airbyte_provisioning.core.envfile import EnvFileError, load_environment, parse_env_lines
+from airbyte_provisioning.core.envfile import (
+    EnvFileError,
+    load_environment,
+    parse_env_lines,
+    read_env_file,
+    write_env_file,
+)
 
 
 def parse(text: str) -> dict[str, str]:
@@ -82,3 +88,28 @@ def test_a_file_that_is_not_utf8_gets_a_message_naming_file_and_line(tmp_path: P
     path.write_bytes(b"A=1\nB=caf\xe9\n")
     with pytest.raises(EnvFileError, match=r"latin1.env:2: not UTF-8 text \(byte 0xe9\)"):
         load_environment(path, base={})
+
+
+def test_a_written_env_file_reads_back_the_same_values_and_only_its_owner_may_read_it(
+    tmp_path: Path,
+) -> None:
+    env = {
+        "PLAIN": "value",
+        "QUOTES": "say \"hi\" and 'bye'",
+        "BACKSLASHES": "C:\\path\\to\\",
+        "DOLLAR_AND_HASH": "$HOME #not-a-comment `tick`",
+        "EMPTY": "",
+    }
+    path = tmp_path / "stack.env"
+    path.write_text("OLD=1\n")
+    path.chmod(0o644)
+
+    write_env_file(path, env)
+
+    assert read_env_file(path) == env
+    assert path.stat().st_mode & 0o777 == 0o600
+
+
+def test_a_value_with_a_line_break_is_refused_naming_the_variable(tmp_path: Path) -> None:
+    with pytest.raises(EnvFileError, match="MULTI: a value cannot span lines"):
+        write_env_file(tmp_path / "x.env", {"MULTI": "one\ntwo"})

@@ -16,7 +16,7 @@ import pytest
 import yaml
 
 from airbyte_provisioning.core.envfile import read_env_file
-from sandboxes.base import BIND_HOST_VARIABLE, SandboxApp, SandboxServer
+from sandboxes.base import BIND_HOST_VARIABLE, SandboxApp, SandboxServer, free_port
 
 REPO = Path(__file__).resolve().parents[2]
 COMPOSE = REPO / "docker-compose.yml"
@@ -123,12 +123,6 @@ def test_docker_compose_renders_env_example_without_unset_variables(tmp_path: Pa
     assert "18000" in str(ports) and "0.0.0.0" in str(ports)
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.mark.parametrize("service", sorted(SERVICES))
 def test_each_service_command_starts_its_sandbox(service: str) -> None:
     """The container's command, run here with a free port and env.example as the mounted file."""
@@ -137,7 +131,7 @@ def test_each_service_command_starts_its_sandbox(service: str) -> None:
         VARIABLE.sub(lambda m: env.get(m.group(1)) or m.group(2) or "", c)
         for c in _command(_compose()["services"][service])
     ]
-    port = _free_port()
+    port = free_port()
     argv = [sys.executable if c == "python" else c for c in command]
     argv[argv.index("--port") + 1] = str(port)
     argv = [str(ENV_EXAMPLE) if a == "/config/stack.env" else a for a in argv]

@@ -25,6 +25,7 @@ from airbyte_provisioning.commands import (
     validate_tenant_config,
 )
 from devtools import sandboxes
+from sandboxes.base import free_port
 
 REPO = Path(__file__).resolve().parents[2]
 ANY_PORT = ["--airbyte-port", "0", "--tiktok-port", "0", "--linkedin-port", "0"]
@@ -66,17 +67,9 @@ def answers_http(url: str) -> bool:
         return True  # an HTTP error is an answer: the server is there
 
 
-@pytest.fixture
-def no_airbyte_variables(monkeypatch: pytest.MonkeyPatch) -> None:
-    import os
-
-    for name in [n for n in os.environ if n.startswith("AIRBYTE_")]:
-        monkeypatch.delenv(name)
-
-
 @pytest.mark.e2e
 def test_a_fresh_env_with_the_printed_lines_passes_online_validation_after_provision(
-    tmp_path: Path, no_airbyte_variables: None
+    tmp_path: Path, clean_env: None
 ) -> None:
     with running() as (process, banner):
         assert all(answers_http(url) for url in banner["urls"].values())
@@ -108,16 +101,10 @@ def test_ctrl_c_stops_the_sandboxes() -> None:
         assert process.wait(timeout=30) == 0
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def test_a_port_in_use_is_named_and_the_sandboxes_already_started_are_stopped(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    airbyte, tiktok = _free_port(), _free_port()
+    airbyte, tiktok = free_port(), free_port()
     with socket.socket() as busy:
         busy.bind(("127.0.0.1", 0))
         busy.listen(1)

@@ -3,7 +3,6 @@ whole run instead of failing tenant after tenant."""
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Iterator
 from typing import Any
 
@@ -16,6 +15,7 @@ from airbyte_provisioning.reconcile.model import DesiredSource, DesiredUnit, Obs
 from airbyte_provisioning.reconcile.plan import Action
 from sandboxes.airbyte import DEFAULT_WORKSPACE_ID, Actor, AirbyteSandboxApp, create_app
 from sandboxes.airbyte.catalogs import FACEBOOK_MARKETING_ID, GOOGLE_ADS_ID
+from sandboxes.base import free_port
 
 WS = DEFAULT_WORKSPACE_ID
 NAME = "stack:acme:META"
@@ -76,15 +76,9 @@ def test_an_unknown_outcome_is_resent_at_most_the_bounded_number_of_times(
     assert not [a for a in app.actors.values() if a.name == NAME]
 
 
-def _closed_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def test_a_missing_airbyte_stops_the_run_instead_of_failing_each_unit() -> None:
     client = AirbyteClient(
-        f"http://127.0.0.1:{_closed_port()}", retry=RetryPolicy(sleep=lambda _s: None)
+        f"http://127.0.0.1:{free_port()}", retry=RetryPolicy(sleep=lambda _s: None)
     )
     units = [
         DesiredUnit(

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -18,9 +17,11 @@ from airbyte_provisioning.api import AirbyteClient, RetryPolicy
 from airbyte_provisioning.commands import airbyte_health_check as command
 from sandboxes.airbyte import AirbyteSandboxApp, create_app
 from sandboxes.airbyte.catalogs import GOOGLE_ADS_ID
-from sandboxes.base import Request, Response, SandboxApp, SandboxServer
+from sandboxes.base import SwitchableApp
 
 from .builders import NOW, NOW_ISO, at
+
+RunScript = Callable[..., subprocess.CompletedProcess[str]]
 
 pytestmark = pytest.mark.e2e
 
@@ -42,41 +43,6 @@ SOURCE_CONFIG = {
     },
     "customer_id": "6783948572",
 }
-
-
-class _Switch(SandboxApp):
-    """One server for the module, routed to the current test's sandbox (a server's shutdown
-    waits out its poll interval, so starting one per test would slow the suite)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.target: SandboxApp | None = None
-
-    def dispatch(self, request: Request) -> Response:
-        assert self.target is not None
-        return self.target.dispatch(request)
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[tuple[_Switch, str]]:
-    switch = _Switch()
-    running = SandboxServer(switch).start()
-    yield switch, running.url
-    running.stop()
-
-
-@pytest.fixture(autouse=True)
-def no_retry_sleep(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Retries happen, but their backoff waits are zero."""
-    monkeypatch.setattr(RetryPolicy, "delay", lambda self, attempt, retry_after=None: 0.0)
-
-
-@pytest.fixture
-def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    import os
-
-    for name in [n for n in os.environ if n.startswith("AIRBYTE_")]:
-        monkeypatch.delenv(name)
 
 
 @dataclass
@@ -133,6 +99,20 @@ class World:
                 failure_message="Sync failed: 401 from the Google Ads API",
             )
 
+    def acme_all_succeeded(self, ended: datetime, daily_rows: int = 9) -> None:
+        """acme's three template connections, each with one success ending at ``ended`` (9 rows;
+        ``daily_rows`` for DIMENSIONS_DAILY)."""
+        for template, schedule in (
+            ("META_METRICS", HOURLY),
+            ("GOOGLE_METRICS", HOURLY),
+            ("DIMENSIONS_DAILY", DAILY),
+        ):
+            cid = self.connection(
+                WS_ACME, DEST_ACME, f"acme {template}", schedule, template=template
+            )
+            rows = daily_rows if template == "DIMENSIONS_DAILY" else 9
+            self.jobs(cid, ("succeeded", ended, rows))
+
     def env(self, **extra: str) -> dict[str, str]:
         return {
             "AIRBYTE_BASE_URL": self.url,
@@ -154,8 +134,8 @@ class World:
 
 
 @pytest.fixture
-def world(server: tuple[_Switch, str], clean_env: None) -> World:
-    switch, url = server
+def world(sandbox_switch: tuple[SwitchableApp, str], clean_env: None) -> World:
+    switch, url = sandbox_switch
     # connections are created 30 days before the frozen "now"; jobs carry their own times
     app = create_app(
         spec_dir=None,
@@ -275,15 +255,7 @@ def test_every_state_across_two_tenants_with_bounded_reads(
 def test_all_healthy_exits_0(
     world: World, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    for template, schedule in (
-        ("META_METRICS", HOURLY),
-        ("GOOGLE_METRICS", HOURLY),
-        ("DIMENSIONS_DAILY", DAILY),
-    ):
-        cid = world.connection(WS_ACME, DEST_ACME, f"acme {template}", schedule, template=template)
-        world.jobs(
-            cid, ("succeeded", at("2026-11-26T07:20"), 0 if template == "DIMENSIONS_DAILY" else 9)
-        )
+    world.acme_all_succeeded(at("2026-11-26T07:20"), daily_rows=0)
     code, doc, _ = run(capsys, tmp_path, world.env(), "--tenant", "acme")
     assert code == 0 and doc["healthy"] is True
     assert doc["summary"]["healthy"] == 3 and doc["summary"]["total"] == 3
@@ -399,9 +371,12 @@ def test_unreadable_jobs_make_the_connection_unknown(
 
 
 def test_refused_credentials_are_a_configuration_error_without_leaking_them(
-    server: tuple[_Switch, str], clean_env: None, capsys: pytest.CaptureFixture[str], tmp_path: Path
+    sandbox_switch: tuple[SwitchableApp, str],
+    clean_env: None,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
 ) -> None:
-    switch, url = server
+    switch, url = sandbox_switch
     switch.target = create_app(spec_dir=None, auth="bearer", workspaces=[(WS_ACME, "Acme")])
     canary = "canary-bearer-6d0e31aa"
     env = {
@@ -416,9 +391,12 @@ def test_refused_credentials_are_a_configuration_error_without_leaking_them(
 
 
 def test_client_secret_and_server_echoes_never_reach_the_output(
-    server: tuple[_Switch, str], clean_env: None, capsys: pytest.CaptureFixture[str], tmp_path: Path
+    sandbox_switch: tuple[SwitchableApp, str],
+    clean_env: None,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
 ) -> None:
-    switch, url = server
+    switch, url = sandbox_switch
     canary = "canary-client-secret-91ab"
     app = create_app(
         spec_dir=None,
@@ -480,7 +458,7 @@ def test_client_secret_and_server_echoes_never_reach_the_output(
     ],
 )
 def test_usage_and_configuration_errors_exit_2(
-    server: tuple[_Switch, str],
+    sandbox_switch: tuple[SwitchableApp, str],
     clean_env: None,
     capsys: pytest.CaptureFixture[str],
     tmp_path: Path,
@@ -488,7 +466,7 @@ def test_usage_and_configuration_errors_exit_2(
     argv: list[str],
     message: str,
 ) -> None:
-    full = {"AIRBYTE_BASE_URL": server[1], **env}
+    full = {"AIRBYTE_BASE_URL": sandbox_switch[1], **env}
     code, doc, _ = run(capsys, tmp_path, full, *argv)
     assert code == 2 and doc["healthy"] is False
     assert message in doc["error"]
@@ -496,26 +474,14 @@ def test_usage_and_configuration_errors_exit_2(
         assert {p["variable"] for p in doc["problems"]} >= {"AIRBYTE_ACME_WORKSPACE_ID"}
 
 
-def test_script_wrapper_runs_the_same_command(world: World, tmp_path: Path) -> None:
+def test_script_wrapper_runs_the_same_command(
+    world: World, tmp_path: Path, run_script: RunScript
+) -> None:
     cid = world.connection(WS_ACME, DEST_ACME, "acme | meta", template="META_METRICS")
     world.jobs(cid, ("succeeded", at("2026-11-26T11:05"), 5))
     env_file = tmp_path / "legacy.env"
     env_file.write_text(f"AIRBYTE_BASE_URL={world.url}\nAIRBYTE_WORKSPACE_ID={WS_ACME}\n")
-    result = subprocess.run(
-        [
-            sys.executable,
-            str(REPO / "scripts" / "airbyte_health_check.py"),
-            "--env-file",
-            str(env_file),
-            "--now",
-            NOW_ISO,
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
-        env={"PATH": "/usr/bin:/bin"},
-        timeout=60,
-    )
+    result = run_script("airbyte_health_check.py", "--env-file", str(env_file), "--now", NOW_ISO)
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["summary"]["healthy"] == 1
 
@@ -523,13 +489,7 @@ def test_script_wrapper_runs_the_same_command(world: World, tmp_path: Path) -> N
 def test_a_pinned_api_version_near_its_sunset_is_shown_without_failing_the_check(
     world: World, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    for template, schedule in (
-        ("META_METRICS", HOURLY),
-        ("GOOGLE_METRICS", HOURLY),
-        ("DIMENSIONS_DAILY", DAILY),
-    ):
-        cid = world.connection(WS_ACME, DEST_ACME, f"acme {template}", schedule, template=template)
-        world.jobs(cid, ("succeeded", at("2027-06-01T11:20"), 9))
+    world.acme_all_succeeded(at("2027-06-01T11:20"))
     code, doc, _ = run(
         capsys, tmp_path, world.env(), "--tenant", "acme", "--now", "2027-06-01T12:00:00Z"
     )

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -21,7 +20,7 @@ from airbyte_provisioning.commands import airbyte_health_check as command
 from airbyte_provisioning.model.cron import parse_quartz
 from sandboxes.airbyte import AirbyteSandboxApp, create_app
 from sandboxes.airbyte.catalogs import GOOGLE_ADS_ID
-from sandboxes.base import SandboxServer, SwitchableApp
+from sandboxes.base import SwitchableApp
 
 from .builders import NOW, NOW_ISO, job
 
@@ -75,27 +74,6 @@ def slug(index: int) -> str:
 def planted(index: int, template: str) -> str:
     sick = SICK.get(index % 10)
     return sick[1] if sick and sick[0] == template else "healthy"
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[tuple[SwitchableApp, str]]:
-    switch = SwitchableApp()
-    running = SandboxServer(switch).start()
-    yield switch, running.url
-    running.stop()
-
-
-@pytest.fixture(autouse=True)
-def no_retry_sleep(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(RetryPolicy, "delay", lambda self, attempt, retry_after=None: 0.0)
-
-
-@pytest.fixture
-def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    import os
-
-    for name in [n for n in os.environ if n.startswith("AIRBYTE_")]:
-        monkeypatch.delenv(name)
 
 
 @dataclass
@@ -180,8 +158,8 @@ def _history(app: AirbyteSandboxApp, connection_id: str, template: str, state: s
 
 
 @pytest.fixture
-def fleet(server: tuple[SwitchableApp, str], clean_env: None) -> Fleet:
-    switch, url = server
+def fleet(sandbox_switch: tuple[SwitchableApp, str], clean_env: None) -> Fleet:
+    switch, url = sandbox_switch
     # connections are created 30 days before the frozen "now"
     app = create_app(
         spec_dir=None,

@@ -6,8 +6,6 @@ so a test can break exactly one rule by changing one variable.
 
 from __future__ import annotations
 
-import os
-
 import pytest
 
 
@@ -41,10 +39,3 @@ def production_env() -> dict[str, str]:
         "AIRBYTE_GOOGLE_ADS_CUSTOMER_ID": "678-394-8572",
         "AIRBYTE_GOOGLE_ADS_START_DATE": "2025-01-01",
     }
-
-
-@pytest.fixture
-def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The commands read the process environment too: keep the developer's AIRBYTE_* out."""
-    for name in [n for n in os.environ if n.startswith("AIRBYTE_")]:
-        monkeypatch.delenv(name)

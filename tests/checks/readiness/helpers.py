@@ -35,11 +35,6 @@ streams: []
 """
 
 
-def write_env(path: Path, env: dict[str, str]) -> Path:
-    path.write_text("".join(f"{k}='{v}'\n" for k, v in env.items()))
-    return path
-
-
 def sunset_table(sunsets: dict[str, str]) -> str:
     """An ``api_versions.yaml`` in the repository's layout: ``{version: sunset}`` -> YAML text.
 

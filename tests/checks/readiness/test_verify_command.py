@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from airbyte_provisioning.commands.verify_production_readiness import main
+from airbyte_provisioning.core.envfile import write_env_file
 
-from .helpers import NOW_ISO, make_linkedin_connector, sunset_table, write_env
+from .helpers import NOW_ISO, make_linkedin_connector, sunset_table
+
+RunScript = Callable[..., subprocess.CompletedProcess[str]]
 
 REPO = Path(__file__).resolve().parents[3]
 
@@ -28,7 +31,7 @@ def test_production_environment_is_ready_and_exits_0(
     tmp_path: Path,
     production_env: dict[str, str],
 ) -> None:
-    env_file = write_env(tmp_path / "prod.env", production_env)
+    env_file = write_env_file(tmp_path / "prod.env", production_env)
     code, doc, err = run(capsys, "--env-file", str(env_file), "--now", NOW_ISO)
     assert code == 0
     assert doc["ready"] is True and doc["problems"] == []
@@ -70,7 +73,7 @@ def test_warnings_fail_only_in_strict_mode(
     production_env: dict[str, str],
 ) -> None:
     del production_env["AIRBYTE_META_START_DATE"]  # the template default is beyond retention
-    env_file = str(write_env(tmp_path / "prod.env", production_env))
+    env_file = str(write_env_file(tmp_path / "prod.env", production_env))
     code, doc, _ = run(capsys, "--env-file", env_file, "--now", NOW_ISO)
     assert (code, doc["ready"], doc["summary"]["warnings"]) == (0, True, 1)
     code, doc, _ = run(capsys, "--env-file", env_file, "--now", NOW_ISO, "--strict")
@@ -89,7 +92,7 @@ def test_linkedin_sunset_is_read_from_the_connectors_folder(
         "AIRBYTE_LINKEDIN_ACCOUNT_ID": "508231994",
         "AIRBYTE_LINKEDIN_ACCESS_TOKEN": "AQV" + "x8Lm2Qp7Rt4Zw9" * 8,
     }
-    env_file = str(write_env(tmp_path / "prod.env", production_env))
+    env_file = str(write_env_file(tmp_path / "prod.env", production_env))
     code, doc, _ = run(
         capsys, "--env-file", env_file, "--now", NOW_ISO, "--connectors-dir", str(connectors)
     )
@@ -105,7 +108,7 @@ def test_missing_example_file_warns_that_copies_cannot_be_recognised(
     tmp_path: Path,
     production_env: dict[str, str],
 ) -> None:
-    env_file = str(write_env(tmp_path / "prod.env", production_env))
+    env_file = str(write_env_file(tmp_path / "prod.env", production_env))
     code, doc, _ = run(
         capsys, "--env-file", env_file, "--now", NOW_ISO, "--example-file", str(tmp_path / "no")
     )
@@ -144,29 +147,16 @@ def test_secret_canary_never_reaches_stdout_or_stderr(
         "AIRBYTE_ACME_GOOGLE_ADS_CLIENT_SECRET": canary,
         "AIRBYTE_API_AUTH_HEADER": f"Token {canary}",
     }
-    env_file = str(write_env(tmp_path / "prod.env", production_env))
+    env_file = str(write_env_file(tmp_path / "prod.env", production_env))
     code, doc, err = run(capsys, "--env-file", env_file, "--now", NOW_ISO)
     assert code == 1 and len(doc["problems"]) >= 3
     assert canary not in json.dumps(doc) and canary not in err
 
 
 def test_script_wrapper_runs_the_same_command(
-    clean_env: None, tmp_path: Path, production_env: dict[str, str]
+    clean_env: None, tmp_path: Path, production_env: dict[str, str], run_script: RunScript
 ) -> None:
-    env_file = str(write_env(tmp_path / "prod.env", production_env))
-    result = subprocess.run(
-        [
-            sys.executable,
-            str(REPO / "scripts" / "verify_production_readiness.py"),
-            "--env-file",
-            env_file,
-            "--now",
-            NOW_ISO,
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
-        env={"PATH": "/usr/bin:/bin"},
-    )
+    env_file = str(write_env_file(tmp_path / "prod.env", production_env))
+    result = run_script("verify_production_readiness.py", "--env-file", env_file, "--now", NOW_ISO)
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["ready"] is True

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from airbyte_provisioning.commands import publish_custom_connectors as command
-from sandboxes.airbyte import AirbyteSandboxApp, create_app
+from sandboxes.airbyte import AirbyteSandboxApp
 
 REPO = Path(__file__).resolve().parents[3]
 WORKSPACE_ID = "00000000-0000-4000-8000-00000000a001"
@@ -21,18 +21,15 @@ WORKSPACE_ID = "00000000-0000-4000-8000-00000000a001"
 
 @pytest.fixture
 def start_sandbox(
-    sandbox_switch: tuple[Any, str],
-) -> Iterator[Callable[..., tuple[AirbyteSandboxApp, str]]]:
-    switch, url = sandbox_switch
+    serve_sandbox: Callable[..., tuple[AirbyteSandboxApp, str]],
+) -> Callable[..., tuple[AirbyteSandboxApp, str]]:
+    """:func:`serve_sandbox` whose sandbox holds the template workspace unless told otherwise."""
 
     def start(**options: Any) -> tuple[AirbyteSandboxApp, str]:
         options.setdefault("workspaces", [(WORKSPACE_ID, "Template workspace")])
-        app = create_app(spec_dir=None, **options)
-        switch.target = app
-        return app, url
+        return serve_sandbox(**options)
 
-    yield start
-    switch.target = None
+    return start
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -18,6 +17,8 @@ from airbyte_provisioning.cli import main as cli_main
 from sandboxes.airbyte import AirbyteSandboxApp
 
 from .conftest import REPO, WORKSPACE_ID, Run
+
+RunScript = Callable[..., subprocess.CompletedProcess[str]]
 
 pytestmark = pytest.mark.e2e
 Sandbox = tuple[AirbyteSandboxApp, str]
@@ -328,13 +329,10 @@ def test_a_broken_metadata_file_names_the_file_and_field(
     assert "metadata.yaml: data.definitionId=" in run.doc["error"]
 
 
-def test_the_script_and_the_cli_expose_the_same_command(capsys: pytest.CaptureFixture[str]) -> None:
-    script = subprocess.run(
-        [sys.executable, str(REPO / "scripts" / "publish_custom_connectors.py"), "--help"],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+def test_the_script_and_the_cli_expose_the_same_command(
+    capsys: pytest.CaptureFixture[str], run_script: RunScript
+) -> None:
+    script = run_script("publish_custom_connectors.py", "--help")
     assert script.returncode == 0 and "--all-workspaces" in script.stdout
     assert cli_main(["publish", "--help"]) == 0
     assert "--adopt" in capsys.readouterr().out
