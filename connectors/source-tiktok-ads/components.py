@@ -11,7 +11,7 @@ import logging
 import random
 import threading
 import time
-from collections.abc import Callable, Iterable, Mapping, MutableMapping
+from collections.abc import Callable, Generator, Iterable, Mapping, MutableMapping
 from dataclasses import InitVar, dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, ClassVar
@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import requests
 from airbyte_cdk.models import FailureType
+from airbyte_cdk.sources.declarative.decoders.json_decoder import JsonDecoder
 from airbyte_cdk.sources.declarative.extractors.record_extractor import RecordExtractor
 from airbyte_cdk.sources.declarative.interpolation.interpolated_string import InterpolatedString
 from airbyte_cdk.sources.declarative.migrations.state_migration import StateMigration
@@ -92,8 +93,8 @@ def _parse_body_once(response: requests.Response, *args: Any, **kwargs: Any) -> 
     TikTok answers errors with HTTP 200, so every error filter of the manifest tests the JSON
     ``code`` with a predicate, and the CDK's filter parses the whole body again for each one: ten
     parses of a 1,000-row report page before a record is extracted. One parse per answer gives
-    every reader the same dict (none of them changes it). A body that is not JSON is parsed again
-    on each call, so it raises the same error every time.
+    every reader the same dict (none of them changes it), parsed by ``requests`` as before. A body
+    that is not JSON is parsed again on each call, so it raises the same error every time.
     """
     parse = response.json
     parsed: list[Any] = []
@@ -154,6 +155,35 @@ class TikTokReportRecordExtractor(RecordExtractor):
             for name, value in (row.get("metrics") or {}).items():
                 record[name] = (None if value == "-" else value) if name in text else _number(value)
             yield record
+
+
+@dataclass
+class TikTokParsedAnswerDecoder(JsonDecoder):
+    """The CDK's JSON decoder, reading the body ``response.json()`` already parsed.
+
+    The paginator decodes each page to read ``page_info``; the error filters have parsed the same
+    body before (:func:`_parse_body_once` keeps that parse), so a second parse of a 1,000-row page
+    costs as much as extracting its records. Output as the JSON decoder's: ``{"code": 0, "data":
+    {...}}`` gives that dict; any other body is left to the JSON decoder itself.
+    """
+
+    parameters: InitVar[Mapping[str, Any]]
+
+    def __post_init__(self, parameters: Mapping[str, Any]) -> None:
+        super().__init__(parameters)
+
+    def decode(
+        self, response: requests.Response
+    ) -> Generator[MutableMapping[str, Any], None, None]:
+        try:
+            body = response.json()
+        except ValueError:
+            body = None
+        if isinstance(body, dict):
+            yield body
+        else:
+            # lists, empty and non-JSON bodies: rare, and given exactly as the CDK gives them
+            yield from super().decode(response)
 
 
 @dataclass

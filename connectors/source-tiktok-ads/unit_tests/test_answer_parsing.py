@@ -54,15 +54,14 @@ def test_a_parsed_answer_equals_what_requests_parses(components_module, body):
     assert json.dumps(parsed, sort_keys=True) == json.dumps(expected, sort_keys=True)
 
 
-def test_an_answer_is_parsed_once_whatever_the_number_of_readers(components_module, monkeypatch):
-    response = hooked(components_module, json.dumps(PAGE).encode())
+def test_an_answer_is_parsed_once_whatever_the_number_of_readers(components_module):
+    response = answer(json.dumps(PAGE).encode())
     calls = []
-    real_loads = components_module.orjson.loads
-    monkeypatch.setattr(
-        components_module.orjson, "loads", lambda data: calls.append(1) or real_loads(data)
-    )
-    first = response.json()
-    assert all(response.json() is first for _ in range(10))
+    parse = response.json
+    response.json = lambda **kwargs: calls.append(1) or parse(**kwargs)
+    hooked = components_module._parse_body_once(response)
+    first = hooked.json()
+    assert all(hooked.json() is first for _ in range(10))
     assert len(calls) == 1
 
 
