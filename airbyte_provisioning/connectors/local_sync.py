@@ -51,17 +51,7 @@ __all__ = [
     "iter_messages",
     "load_stream",
     "run_sync",
-    "sdm_command",
-    "sdm_environment",
 ]
-
-
-def sdm_command(connector_path: Path, verb: str, config: Path, extra: list[str]) -> list[str]:
-    """For callers that hold a folder path: :meth:`ConnectorFolder.sdm_command`."""
-    return ConnectorFolder(connector_path).sdm_command(verb, config, extra)
-
-
-sdm_environment = ConnectorFolder.sdm_environment
 
 
 def iter_messages(command: list[str], stderr: TextIO | None = None) -> Iterator[dict[str, Any]]:
