@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 import yaml
 
-from airbyte_provisioning.connectors.local_sync import sdm_command, sdm_environment
+from airbyte_provisioning.connectors.folder import ConnectorFolder
 from sandboxes.base import SandboxServer, serve
 from sandboxes.linkedin import (
     SANDBOX_CLIENT_ID,
@@ -49,12 +49,14 @@ def _run(
         CONNECTOR_DIR / "integration_tests/configured_catalog.json",
     )
     config_path.write_text(json.dumps(config))
-    command = sdm_command(CONNECTOR_DIR, "read", config_path, ["--catalog", str(catalog)])
+    command = ConnectorFolder(CONNECTOR_DIR).sdm_command(
+        "read", config_path, ["--catalog", str(catalog)]
+    )
     if state is not None:
         state_path = tmp_path / f"{name}_state.json"
         state_path.write_text(json.dumps(state))
         command += ["--state", str(state_path)]
-    env = sdm_environment()
+    env = ConnectorFolder.sdm_environment()
     done = subprocess.run(
         command, capture_output=True, text=True, env=env, timeout=300, check=False
     )
