@@ -1,7 +1,8 @@
-"""Records per CPU second of each connector's own process, against the CDK's floor.
+"""Records per CPU second of each connector's own process, against the CDK's floors.
 
-``python -m benchmarks throughput [--repeat N] [--profile] [--profile-out FILE] [--cache DIR]``
-(``make bench BENCH=throughput``).
+``python -m benchmarks throughput [--repeat N] [--profile] [--profile-out FILE] [--cache DIR]
+[--what-if cdk-iso-dates]`` (``make bench BENCH=throughput``; the options:
+:mod:`benchmarks.throughput.options`).
 
 1. Each connector's main report stream (see :mod:`benchmarks.throughput.scenarios`) is read once
    against its sandbox and every answer is recorded to a cache folder (once per version of the
@@ -12,151 +13,55 @@
 3. Start-up is measured on its own: a ``read`` with an empty catalog (the manifest parsed, the
    components loaded, the config validated, the streams built; nothing read). A read's CPU minus
    start-up is what its records cost: ``records_per_cpu_second``. ``spec`` is reported too.
-4. The floor: a manifest without components reading the very pages recorded for TikTok.
-   ``vs_floor`` gives each connector's CPU per record, and its start-up, as a multiple of the
-   floor's.
+4. Two floors, manifests without components reading the very rows recorded for TikTok:
+   ``floor`` (no cursor) and ``floor_incremental`` (one partition per advertiser and TikTok's
+   date cursor, read incrementally as the connectors are). The CDK's incremental cursor does
+   work on every record that the plain floor never pays, so ``vs_floor`` gives each connector's
+   CPU per record as a multiple of both (``cpu_per_record``,
+   ``cpu_per_record_vs_incremental_floor``) and splits its microseconds per record into the
+   CDK's read, the CDK's cursor and the connector's own
+   (:mod:`benchmarks.throughput.comparison`); start-up is a multiple of the plain floor's.
+5. ``--what-if NAME`` measures every scenario again with a change the connectors do not ship
+   (:mod:`benchmarks.throughput.what_if`), each run right after the same run without it (so a
+   busy moment of the machine hits both), under ``what_if.NAME``: the same figures, and
+   ``vs_without`` (the change in CPU per record). The read's CPU is also measured inside the
+   process, without and with the change (``vs_without.*.in_process``): no start-up is
+   subtracted there, so a change of a few microseconds per record is not lost in the noise of
+   two whole processes' CPU.
 
 Each figure is the median of ``--repeat`` runs (default 3). ``--profile`` then reads each
-scenario once more with every thread profiled and prints markdown tables to stderr (and to
-``--profile-out``): where the per-record time goes.
+scenario once more with every thread profiled (with the what-if too, when one is given) and
+prints markdown tables to stderr (and to ``--profile-out``): where the per-record time goes.
 """
 
 from __future__ import annotations
 
-import argparse
-import json
 import os
-import statistics
 import subprocess
 import sys
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from airbyte_provisioning.core.paths import REPO_ROOT
-from benchmarks import BenchmarkUsageError
-from benchmarks.throughput.cache import DEFAULT_CACHE, progress, recorded
-from benchmarks.throughput.measure import EMPTY_CATALOG, MeasureError, SdmRunner, run_process
-from benchmarks.throughput.profile_table import Profile, markdown
+from benchmarks.throughput.cache import progress, recorded
+from benchmarks.throughput.comparison import SOURCES, vs_floor, vs_without
+from benchmarks.throughput.measure import MeasureError, SdmRunner
+from benchmarks.throughput.options import parse_options
+from benchmarks.throughput.profile_table import markdown
 from benchmarks.throughput.recording import Recording, StaticApp
-from benchmarks.throughput.scenarios import SCENARIOS, Scenario, ScenarioName, floor_recording
+from benchmarks.throughput.runs import Planned, measure, profile, read_cpu_in_process
+from benchmarks.throughput.scenarios import (
+    SCENARIOS,
+    ScenarioName,
+    floor_incremental_recording,
+    floor_recording,
+)
+from benchmarks.throughput.what_if import WHAT_IFS, WhatIf
 from sandboxes.base import serve
 
-
-def _options(argv: list[str]) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
-        prog="python -m benchmarks throughput", add_help=False, exit_on_error=False
-    )
-    parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--profile", action="store_true")
-    parser.add_argument("--profile-out", type=Path)
-    parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE)
-    try:
-        args, unknown = parser.parse_known_args(argv)
-    except argparse.ArgumentError as exc:
-        raise BenchmarkUsageError(f"throughput: {exc}") from None
-    if unknown:
-        raise BenchmarkUsageError(
-            f"unknown option(s) {unknown}; throughput takes --repeat N, --profile, "
-            "--profile-out FILE, --cache DIR"
-        )
-    if args.repeat < 1:
-        raise BenchmarkUsageError(f"--repeat must be 1 or more, got {args.repeat}")
-    return args
-
-
-def _median(values: list[float]) -> float:
-    return round(statistics.median(values), 3)
-
-
-def measure(
-    scenario: Scenario,
-    recording: Recording,
-    catalog: dict[str, Any],
-    records: int,
-    repeat: int,
-    work: Path,
-) -> dict[str, Any]:
-    """Spec, start-up and read CPU of ``scenario`` served from ``recording``, median of
-    ``repeat`` runs each (start-up and read runs alternate, so a busy moment hits both)."""
-    app = StaticApp(recording)
-    with serve(app) as server:
-        runner = SdmRunner(scenario.folder, scenario.config(server.url), work)
-        spec = runner.run("spec")
-        if not spec.ok:
-            raise MeasureError(f"{scenario.folder.name}: spec failed: {spec.problem()}")
-        startups, reads = [], []
-        for _ in range(repeat):
-            startup = runner.run("read", EMPTY_CATALOG)
-            if not startup.ok or startup.records:
-                raise MeasureError(
-                    f"{scenario.folder.name}: a read with an empty catalog failed or read "
-                    f"records: {startup.problem() or f'{startup.records} records'}"
-                )
-            startups.append(startup.cpu_seconds)
-            read = runner.read(catalog)
-            _check_replay(scenario, app, read.records, records)
-            reads.append(read.cpu_seconds)
-    cpu, startup_cpu = _median(reads), _median(startups)
-    after = max(cpu - startup_cpu, 1e-9)
-    return {
-        "stream": scenario.stream,
-        "records": records,
-        "requests": len(recording),
-        "cpu_seconds": cpu,
-        "startup_cpu_seconds": startup_cpu,
-        "spec_cpu_seconds": round(spec.cpu_seconds, 3),
-        "cpu_seconds_after_startup": round(after, 3),
-        "records_per_cpu_second": round(records / after),
-        "us_per_record": round(after * 1e6 / records, 1),
-        "cpu_seconds_runs": [round(c, 3) for c in reads],
-        "startup_cpu_seconds_runs": [round(c, 3) for c in startups],
-    }
-
-
-def _check_replay(scenario: Scenario, app: StaticApp, got: int, expected: int) -> None:
-    if app.unknown:
-        raise MeasureError(
-            f"{scenario.folder.name} made {len(app.unknown)} request(s) that were not recorded "
-            f"(first: {app.unknown[0]}): its requests depend on something the recording does "
-            "not fix (the date?); delete the cache folder and run again"
-        )
-    if got != expected:
-        raise MeasureError(
-            f"{scenario.folder.name}: the replayed read emitted {got} records, the recording "
-            f"read {expected}; delete the cache folder and run again"
-        )
-
-
-def _in_process_read(
-    scenario: Scenario, recording: Recording, catalog: dict[str, Any], work: Path, mode: str
-) -> tuple[Path, int]:
-    """Run :mod:`benchmarks.throughput.profiled_read` in ``mode``: its output file and the
-    records the read emitted."""
-    app = StaticApp(recording)
-    out = work / f"{scenario.name}.{mode}.json"
-    with serve(app) as server:
-        runner = SdmRunner(scenario.folder, scenario.config(server.url), work)
-        sdm_args = runner.command("read", catalog)[1:]
-        command = [sys.executable, "-m", "benchmarks.throughput.profiled_read", mode, str(out)]
-        result = run_process([*command, *sdm_args], runner.env, cwd=REPO_ROOT)
-    if not result.ok or not out.is_file():
-        raise MeasureError(
-            f"{scenario.folder.name}: the in-process {mode} read failed (exit "
-            f"{result.exit_code}): {result.problem()}"
-        )
-    return out, result.records
-
-
-def profile(
-    scenario: Scenario, recording: Recording, catalog: dict[str, Any], work: Path
-) -> tuple[Profile, float]:
-    """The profile of one read of ``scenario``, corrected to the CPU the same part of an
-    unprofiled read used (returned too)."""
-    measured_file, _ = _in_process_read(scenario, recording, catalog, work, "measure")
-    measured = float(json.loads(measured_file.read_text())["read_cpu_seconds"])
-    profile_file, records = _in_process_read(scenario, recording, catalog, work, "profile")
-    return Profile.load(profile_file, records, measured), measured
+Plan = dict[ScenarioName, Planned]
 
 
 def _git_state() -> dict[str, Any]:
@@ -175,35 +80,43 @@ def _git_state() -> dict[str, Any]:
     }
 
 
-Plan = dict[ScenarioName, tuple[Recording, dict[str, Any], int]]
-SOURCES: tuple[ScenarioName, ...] = ("tiktok", "linkedin")
-
-
 def _plan(cache: Path, work: Path) -> tuple[Plan, dict[str, str]]:
     """Each scenario's recording, catalog and expected records (recording what is missing),
-    and the fingerprints of the connector recordings."""
+    and the fingerprints of the connector recordings. The floors' answers are derived from the
+    TikTok recording, so they read the same rows."""
     plan: Plan = {}
     fingerprints: dict[str, str] = {}
     for name in SOURCES:
         found = recorded(SCENARIOS[name], cache, work)
-        plan[name] = (found.recording, found.catalog, found.records)
+        plan[name] = Planned(SCENARIOS[name], found.recording, found.catalog, found.records)
         fingerprints[name] = found.fingerprint
-    tiktok_recording, _, tiktok_records = plan["tiktok"]
-    floor = floor_recording(tiktok_recording)
-    plan["floor"] = (floor, _floor_catalog(floor, work), tiktok_records)
+    tiktok = plan["tiktok"]
+    plan["floor"] = _derived("floor", floor_recording(tiktok.recording), tiktok.records, work)
+    plan["floor_incremental"] = _derived(
+        "floor_incremental", floor_incremental_recording(tiktok.recording), tiktok.records, work
+    )
     return plan, fingerprints
 
 
+def _derived(name: ScenarioName, recording: Recording, records: int, work: Path) -> Planned:
+    """A floor's plan: its catalog comes from its own ``discover`` (incremental when its stream
+    has a cursor, as the connectors' are read)."""
+    scenario = SCENARIOS[name]
+    with serve(StaticApp(recording)) as server:
+        runner = SdmRunner(scenario.folder, scenario.config(server.url), work)
+        catalog = runner.configured_catalog(scenario.stream)
+    return Planned(scenario, recording, catalog, records)
+
+
 def run(options: list[str] | None = None) -> dict[str, Any]:
-    args = _options(options or [])
+    args = parse_options(options or [])
     args.cache.mkdir(parents=True, exist_ok=True)
+    what_if = WHAT_IFS[args.what_if] if args.what_if is not None else None
     with tempfile.TemporaryDirectory(prefix="bench-throughput-") as tmp:
         work = Path(tmp)
         plan, fingerprints = _plan(args.cache, work)
-        figures: dict[str, Any] = {}
-        for name, (recording, catalog, records) in plan.items():
-            progress(f"measuring {name} ({args.repeat} runs) ...")
-            figures[name] = measure(SCENARIOS[name], recording, catalog, records, args.repeat, work)
+        log = work / "what-if.log"
+        figures, changed = _measure_all(plan, args.repeat, work, what_if, log)
         result: dict[str, Any] = {
             "conditions": {
                 "repeat": args.repeat,
@@ -214,51 +127,99 @@ def run(options: list[str] | None = None) -> dict[str, Any]:
                 "git": _git_state(),
             },
             **figures,
-            "vs_floor": _vs_floor(figures),
+            "vs_floor": vs_floor(figures),
         }
+        documents: list[str] = []
         if args.profile:
-            result["profile"] = _profiles(plan, work, args.profile_out)
+            result["profile"] = _profiles(plan, work, documents)
+        if what_if is not None:
+            section = _what_if_section(what_if, figures, changed)
+            if args.profile:
+                env, suffix = what_if.environment(log), f" (what-if {what_if.name})"
+                before = what_if.patched_processes(log)
+                section["profile"] = _profiles(plan, work, documents, env, suffix)
+                # each scenario: one measured and one profiled in-process read
+                patched = what_if.patched_processes(log) - before
+                _check_patched(what_if, "profiled", patched, 2 * len(plan))
+            result["what_if"] = {what_if.name: section}
+        if documents:
+            _write_profiles(documents, args.profile_out)
     return result
 
 
-def _floor_catalog(floor: Recording, work: Path) -> dict[str, Any]:
-    scenario = SCENARIOS["floor"]
-    with serve(StaticApp(floor)) as server:
-        return SdmRunner(scenario.folder, scenario.config(server.url), work).configured_catalog(
-            scenario.stream
+def _measure_all(
+    plan: Plan, repeat: int, work: Path, what_if: WhatIf | None, log: Path
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Every scenario's figures, and with ``what_if`` the same scenario's measured with the
+    change, their runs alternating with the runs without it (the processes with the change log
+    to ``log``; a scenario whose processes did not all make the change is refused)."""
+    figures: dict[str, Any] = {}
+    changed: dict[str, Any] = {}
+    for name, planned in plan.items():
+        if what_if is None:
+            progress(f"measuring {name} ({repeat} runs) ...")
+            (figures[name],) = measure(planned, repeat, work)
+            continue
+        progress(f"measuring {name} ({repeat} runs each without and with {what_if.name}) ...")
+        before = what_if.patched_processes(log)
+        variants: tuple[dict[str, str], ...] = ({}, what_if.environment(log))
+        figures[name], changed[name] = measure(planned, repeat, work, variants)
+        # the read alone, without and with the change: less noisy than read minus start-up
+        in_process = read_cpu_in_process(planned, repeat, work, variants)
+        for found, runs in zip((figures[name], changed[name]), in_process, strict=True):
+            found["read_cpu_seconds_in_process_runs"] = [round(c, 3) for c in runs]
+        # start-up and read runs, and the in-process reads
+        _check_patched(what_if, name, what_if.patched_processes(log) - before, 3 * repeat)
+    return figures, changed
+
+
+def _check_patched(what_if: WhatIf, name: str, patched: int, runs: int) -> None:
+    """Each start-up and read run is a process that must have logged the change."""
+    if patched < runs:
+        raise MeasureError(
+            f"what-if {what_if.name}: only {patched} of the {runs} {name} processes made the "
+            f"change (is another sitecustomize first on PYTHONPATH?); the figures would be the "
+            f"connector's without it. Check that {what_if.folder} holds sitecustomize.py"
         )
 
 
-def _vs_floor(figures: dict[str, Any]) -> dict[str, Any]:
-    """CPU per record and start-up as multiples of the floor's (1.0 = as cheap as the CDK)."""
-    floor = figures["floor"]
+def _what_if_section(
+    what_if: WhatIf, without: dict[str, Any], changed: dict[str, Any]
+) -> dict[str, Any]:
+    """The what-if's figures, compared with the floors measured with the same change and with
+    the same scenarios without it."""
     return {
-        name: {
-            "cpu_per_record": round(
-                floor["records_per_cpu_second"] / f["records_per_cpu_second"], 2
-            ),
-            "startup": round(f["startup_cpu_seconds"] / floor["startup_cpu_seconds"], 2),
-        }
-        for name, f in figures.items()
-        if name != "floor"
+        "description": what_if.description,
+        **changed,
+        "vs_floor": vs_floor(changed),
+        "vs_without": vs_without(without, changed),
     }
 
 
-def _profiles(plan: Plan, work: Path, out: Path | None) -> dict[str, Any]:
-    sections: list[str] = []
+def _profiles(
+    plan: Plan,
+    work: Path,
+    documents: list[str],
+    extra_env: Mapping[str, str] | None = None,
+    suffix: str = "",
+) -> dict[str, Any]:
+    """Every scenario profiled; the markdown tables are added to ``documents``."""
     summaries: dict[str, Any] = {}
-    for name, (recording, catalog, _) in plan.items():
-        scenario = SCENARIOS[name]
-        progress(f"profiling {name} ...")
-        found, measured = profile(scenario, recording, catalog, work)
-        title = f"{name}: {scenario.folder.name} {scenario.stream}"
-        sections.append(markdown(title, found, measured))
+    for name, planned in plan.items():
+        scenario = planned.scenario
+        progress(f"profiling {name}{suffix} ...")
+        found, measured = profile(planned, work, extra_env)
+        title = f"{name}: {scenario.folder.name} {scenario.stream}{suffix}"
+        documents.append(markdown(title, found, measured))
         summaries[name] = {"read_cpu_seconds_in_process": round(measured, 3), **found.summary()}
-    document = "\n".join(sections)
+    return summaries
+
+
+def _write_profiles(documents: list[str], out: Path | None) -> None:
+    document = "\n".join(documents)
     print(document, file=sys.stderr)
     if out is not None:
         out.write_text(document)
-    return summaries
 
 
 def _cpu_count() -> int:

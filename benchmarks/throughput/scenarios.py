@@ -7,6 +7,11 @@
 * ``floor``: a manifest without custom components (``floor/manifest.yaml``: ``DpathExtractor``,
   ``PageIncrement``, an inline schema) reading the very report pages recorded for ``tiktok``, one
   after the other: what the CDK itself spends on a record of the same JSON.
+* ``floor_incremental``: the same rows read incrementally (``floor_incremental/manifest.yaml``):
+  one partition per advertiser and a ``DatetimeBasedCursor`` with ``ads_reports_daily``'s cursor
+  settings, still no custom component. A connector's report stream pays the CDK's per-record
+  cursor work (parsing and formatting each cursor value, keying the partition) that the plain
+  floor does not; this floor says how much of a connector's cost that is.
 
 The dates lie in the past and the sandboxes' clocks are fixed, so a connector asks for the same
 requests on every run, whatever day it is, and the recorded answers keep matching.
@@ -20,6 +25,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import parse_qsl, urlencode
 
 from airbyte_provisioning.connectors.folder import ConnectorFolder, connector
 from benchmarks.throughput.recording import RecordedResponse, Recording, RecordingError
@@ -27,11 +33,13 @@ from sandboxes import linkedin, tiktok
 from sandboxes.base import SandboxApp
 from sandboxes.linkedin import SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET, SANDBOX_REFRESH_TOKEN
 
-ScenarioName = Literal["tiktok", "linkedin", "floor"]
+ScenarioName = Literal["tiktok", "linkedin", "floor", "floor_incremental"]
 FIRST_DAY, LAST_DAY = date(2025, 1, 1), date(2025, 3, 31)
 SANDBOX_NOW = datetime(2025, 6, 1, 12, tzinfo=UTC)
 FLOOR_FOLDER = Path(__file__).parent / "floor"
 FLOOR_PATH = "/floor/report"
+FLOOR_INCREMENTAL_FOLDER = Path(__file__).parent / "floor_incremental"
+FLOOR_INCREMENTAL_PATH = "/floor/incremental"
 TIKTOK_REPORT_PATH = f"{tiktok.API_PREFIX}/report/integrated/get/"
 
 TIKTOK_ADVERTISERS = tuple(
@@ -114,6 +122,15 @@ def _floor_config(base_url: str) -> dict[str, Any]:
     return {"api_base_url": base_url}
 
 
+def _floor_incremental_config(base_url: str) -> dict[str, Any]:
+    return {
+        "api_base_url": base_url,
+        "advertiser_ids": [a.advertiser_id for a in TIKTOK_ADVERTISERS],
+        "start_date": FIRST_DAY.isoformat(),
+        "end_date": LAST_DAY.isoformat(),
+    }
+
+
 DAYS = (LAST_DAY - FIRST_DAY).days + 1
 
 SCENARIOS: dict[ScenarioName, Scenario] = {
@@ -145,6 +162,19 @@ SCENARIOS: dict[ScenarioName, Scenario] = {
         None,
         {"pages": "the tiktok scenario's recorded report pages, in key order"},
     ),
+    "floor_incremental": Scenario(
+        "floor_incremental",
+        ConnectorFolder(FLOOR_INCREMENTAL_FOLDER),
+        "report_rows_incremental",
+        _floor_incremental_config,
+        None,
+        {
+            "pages": "the tiktok scenario's recorded report pages, by advertiser, with a "
+            "top-level stat_time_day",
+            "partitions": len(TIKTOK_ADVERTISERS),
+            "slices_per_partition": 1,
+        },
+    ),
 }
 
 
@@ -154,8 +184,58 @@ def floor_recording(tiktok_recording: Recording) -> Recording:
     The floor manifest pages with ``PageIncrement`` until a page has no rows; pages are taken in
     key order, so the floor reads the same bytes in the same order on every run.
     """
+    pages = [answer for _, answer in _report_pages(tiktok_recording)]
+    responses = {f"GET {FLOOR_PATH}?page={n}": page for n, page in enumerate(pages, start=1)}
+    responses[f"GET {FLOOR_PATH}?page={len(pages) + 1}"] = _EMPTY_PAGE
+    return Recording(responses)
+
+
+def floor_incremental_recording(tiktok_recording: Recording) -> Recording:
+    """Each advertiser's TikTok report pages served as
+    ``/floor/incremental?advertiser_id=<id>&page=1..n``, then an empty page, every row given a
+    top-level ``stat_time_day`` (``"YYYY-MM-DD"``, the day of its dimensions).
+
+    The incremental floor's partitions are the advertisers, so each one must read its own
+    advertiser's rows; its cursor reads ``stat_time_day`` at the top of a row, and the day is the
+    value the TikTok connector's cursor sees (it shortens TikTok's ``"YYYY-MM-DD 00:00:00"`` the
+    same way), so the CDK parses the same strings. An advertiser's pages are taken by window
+    start, then page number: the same rows in the same order on every run.
+    """
+    by_advertiser: dict[str, list[tuple[tuple[str, int], RecordedResponse]]] = {}
+    for key, answer in _report_pages(tiktok_recording):
+        query = dict(parse_qsl(key.partition("?")[2]))
+        try:
+            # TikTok's first page of a window is asked for without a page number
+            number = int(query.get("page", "1"))
+            advertiser, order = query["advertiser_id"], (query["start_date"], number)
+        except (KeyError, ValueError):
+            raise RecordingError(
+                f"the tiktok report request {key[:160]!r}... has no advertiser_id or start_date, "
+                "or a page that is not a number: the incremental floor cannot tell whose rows "
+                "it holds; delete the recording folder and run again"
+            ) from None
+        by_advertiser.setdefault(advertiser, []).append((order, _with_cursor_day(key, answer)))
+    responses: dict[str, RecordedResponse] = {}
+    for advertiser, pages in sorted(by_advertiser.items()):
+        ordered = [page for _, page in sorted(pages, key=lambda item: item[0])]
+        for n, page in enumerate([*ordered, _EMPTY_PAGE], start=1):
+            served = urlencode([("advertiser_id", advertiser), ("page", n)])
+            responses[f"GET {FLOOR_INCREMENTAL_PATH}?{served}"] = page
+    return Recording(responses)
+
+
+CURSOR_FIELD = "stat_time_day"
+_EMPTY_PAGE = RecordedResponse(
+    200,
+    "application/json",
+    json.dumps({"code": 0, "message": "OK", "data": {"list": []}}).encode(),
+)
+
+
+def _report_pages(tiktok_recording: Recording) -> list[tuple[str, RecordedResponse]]:
+    """The recording's report pages that have rows, in key order."""
     pages = [
-        answer
+        (key, answer)
         for key, answer in sorted(tiktok_recording.responses.items())
         if key.startswith(f"GET {TIKTOK_REPORT_PATH}?") and _rows(answer)
     ]
@@ -164,12 +244,21 @@ def floor_recording(tiktok_recording: Recording) -> Recording:
             f"the tiktok recording has no report page with rows ({TIKTOK_REPORT_PATH}): the "
             "floor has nothing to read; delete the recording folder and run again"
         )
-    responses = {f"GET {FLOOR_PATH}?page={n}": page for n, page in enumerate(pages, start=1)}
-    empty = json.dumps({"code": 0, "message": "OK", "data": {"list": []}}).encode()
-    responses[f"GET {FLOOR_PATH}?page={len(pages) + 1}"] = RecordedResponse(
-        200, "application/json", empty
-    )
-    return Recording(responses)
+    return pages
+
+
+def _with_cursor_day(key: str, answer: RecordedResponse) -> RecordedResponse:
+    payload = json.loads(answer.body)
+    try:
+        for row in payload["data"]["list"]:
+            row[CURSOR_FIELD] = row["dimensions"][CURSOR_FIELD][:10]
+    except (KeyError, TypeError):
+        raise RecordingError(
+            f"a row of the tiktok report page {key[:160]!r}... has no "
+            f"dimensions.{CURSOR_FIELD}: the incremental floor's cursor would have nothing to "
+            "read; delete the recording folder and run again"
+        ) from None
+    return RecordedResponse(answer.status, answer.content_type, json.dumps(payload).encode())
 
 
 def _rows(answer: RecordedResponse) -> int:

@@ -1,7 +1,9 @@
 """The per-record path: answers parsed once, merged pages handed on without a JSON round trip,
 pivots evaluated once per stream; records as a JSON round trip would have made them."""
 
+import gc
 import json
+import weakref
 
 import pytest
 import requests
@@ -136,3 +138,23 @@ def test_an_answer_is_parsed_once_and_as_requests_parses_it(components_module):
     first = hooked.json()
     assert json.dumps(first) == json.dumps(expected)
     assert hooked.json() is first
+
+
+def test_a_parsed_answer_is_freed_when_dropped_without_waiting_for_the_garbage_collector(
+    components_module,
+):
+    # a hook that holds the answer (answer -> hook -> answer) keeps each page of rows alive
+    # until the collector's next full pass
+    response = requests.Response()
+    response.status_code = 200
+    response._content = b'{"elements": [{"costInUsd": "1.5"}]}'
+    response.encoding = "utf-8"
+    hooked = components_module._parse_body_once(response)
+    assert hooked.json() == {"elements": [{"costInUsd": "1.5"}]}
+    gone = weakref.ref(hooked)
+    gc.disable()
+    try:
+        del response, hooked
+        assert gone() is None
+    finally:
+        gc.enable()

@@ -1,6 +1,8 @@
 """Each TikTok answer is parsed once, and every reader gets what ``requests`` would have parsed."""
 
+import gc
 import json
+import weakref
 
 import pytest
 import requests
@@ -54,11 +56,13 @@ def test_a_parsed_answer_equals_what_requests_parses(components_module, body):
     assert json.dumps(parsed, sort_keys=True) == json.dumps(expected, sort_keys=True)
 
 
-def test_an_answer_is_parsed_once_whatever_the_number_of_readers(components_module):
+def test_an_answer_is_parsed_once_whatever_the_number_of_readers(components_module, monkeypatch):
     response = answer(json.dumps(PAGE).encode())
     calls = []
-    parse = response.json
-    response.json = lambda **kwargs: calls.append(1) or parse(**kwargs)
+    parse = requests.Response.json
+    monkeypatch.setattr(
+        requests.Response, "json", lambda self, **kw: calls.append(1) or parse(self, **kw)
+    )
     hooked = components_module._parse_body_once(response)
     first = hooked.json()
     assert all(hooked.json() is first for _ in range(10))
@@ -90,3 +94,19 @@ def test_the_page_decoder_gives_what_the_cdk_json_decoder_gives(components_modul
     expected = list(JsonDecoder(parameters={}).decode(answer(body)))
     decoder = components_module.TikTokParsedAnswerDecoder(parameters={})
     assert list(decoder.decode(hooked(components_module, body))) == expected
+
+
+def test_a_parsed_answer_is_freed_when_dropped_without_waiting_for_the_garbage_collector(
+    components_module,
+):
+    # a hook that holds the answer (answer -> hook -> answer) keeps each 1,000-row page alive
+    # until the collector's next full pass
+    response = hooked(components_module, json.dumps(PAGE).encode())
+    response.json()
+    gone = weakref.ref(response)
+    gc.disable()
+    try:
+        del response
+        assert gone() is None
+    finally:
+        gc.enable()
