@@ -32,11 +32,23 @@ def test_a_connector_is_compared_with_both_floors_and_its_cost_split_into_the_cd
     assert compared["tiktok"] == {
         "cpu_per_record": 3.0,
         "cpu_per_record_vs_incremental_floor": 1.5,
+        "same_pages_as_floors": True,
         "us_per_record_parts": {"cdk_read": 50.0, "cdk_cursor": 50.0, "connector": 50.0},
         "startup": 1.3,
     }
     assert compared["linkedin"]["cpu_per_record_vs_incremental_floor"] == 2.0
-    assert compared["linkedin"]["us_per_record_parts"]["connector"] == 100.0
+
+
+def test_a_connector_reading_other_pages_than_the_floors_gets_multiples_but_no_split():
+    # LinkedIn's rows are smaller than the floors' TikTok rows: a split would be meaningless
+    measured = _measured()
+    measured["linkedin"] = _figures(80.0)
+
+    compared = vs_floor(measured)
+
+    assert compared["linkedin"]["same_pages_as_floors"] is False
+    assert "us_per_record_parts" not in compared["linkedin"]
+    assert compared["linkedin"]["cpu_per_record_vs_incremental_floor"] == 0.8
 
 
 def test_the_incremental_floor_is_compared_with_the_plain_one_and_the_plain_one_with_nothing():
