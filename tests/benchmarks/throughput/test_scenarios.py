@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from airbyte_cdk.models import SyncMode
 from airbyte_cdk.test.catalog_builder import CatalogBuilder
-from airbyte_cdk.test.entrypoint_wrapper import discover, read
+from airbyte_cdk.test.entrypoint_wrapper import EntrypointOutput, discover, read
 
 from benchmarks.throughput.recording import RecordedResponse, Recording, RecordingError, StaticApp
 from benchmarks.throughput.scenarios import (
@@ -18,6 +18,7 @@ from benchmarks.throughput.scenarios import (
     SCENARIOS,
     TIKTOK_ADVERTISERS,
     TIKTOK_REPORT_PATH,
+    ScenarioName,
     floor_incremental_recording,
     floor_recording,
 )
@@ -78,6 +79,15 @@ def _windowed_recording() -> tuple[Recording, dict[str, list[dict[str, Any]]]]:
     return Recording(responses), rows
 
 
+def _read_floor(app: StaticApp, name: ScenarioName, mode: SyncMode) -> EntrypointOutput:
+    """The CDK's own read of floor scenario ``name``'s stream against ``app``, in memory."""
+    scenario = SCENARIOS[name]
+    catalog = CatalogBuilder().with_stream(scenario.stream, mode).build()
+    with serve(app) as server:
+        config = scenario.config(server.url)
+        return read(scenario.folder.declarative_source(config, catalog=catalog), config, catalog)
+
+
 def _with_day(row: dict[str, Any]) -> dict[str, Any]:
     return {**row, "stat_time_day": row["dimensions"]["stat_time_day"][:10]}
 
@@ -85,12 +95,7 @@ def _with_day(row: dict[str, Any]) -> dict[str, Any]:
 def test_the_floor_manifest_reads_every_row_of_the_recorded_report_pages():
     pages = [[_row("11", "2025-01-01"), _row("12", "2025-01-01")], [_row("11", "2025-01-02")]]
     app = StaticApp(floor_recording(_tiktok_recording(pages)))
-    scenario = SCENARIOS["floor"]
-    catalog = CatalogBuilder().with_stream(scenario.stream, SyncMode.full_refresh).build()
-
-    with serve(app) as server:
-        config = scenario.config(server.url)
-        output = read(scenario.folder.declarative_source(config, catalog=catalog), config, catalog)
+    output = _read_floor(app, "floor", SyncMode.full_refresh)
 
     assert not output.errors
     assert [r.record.data for r in output.records] == [row for page in pages for row in page]
@@ -159,12 +164,7 @@ def test_the_incremental_floor_manifest_discovers_an_incremental_stream_on_the_d
 def test_the_incremental_floor_reads_each_advertiser_as_its_own_partition_and_saves_its_day():
     recording, rows = _windowed_recording()
     app = StaticApp(floor_incremental_recording(recording))
-    scenario = SCENARIOS["floor_incremental"]
-    catalog = CatalogBuilder().with_stream(scenario.stream, SyncMode.incremental).build()
-
-    with serve(app) as server:
-        config = scenario.config(server.url)
-        output = read(scenario.folder.declarative_source(config, catalog=catalog), config, catalog)
+    output = _read_floor(app, "floor_incremental", SyncMode.incremental)
 
     assert not output.errors
     assert app.unknown == []
