@@ -117,18 +117,22 @@ def _check_replay(scenario: Scenario, app: StaticApp, got: int, expected: int) -
             f"(first: {app.unknown[0]}): its requests depend on something the recording does "
             "not fix (the date?); delete the cache folder and run again"
         )
+    _check_records(scenario, "replayed", got, expected)
+
+
+def _check_records(scenario: Scenario, read: str, got: int, expected: int) -> None:
     if got != expected:
         raise MeasureError(
-            f"{scenario.folder.name}: the replayed read emitted {got} records, the recording "
+            f"{scenario.folder.name}: the {read} read emitted {got} records, the recording "
             f"read {expected}; delete the cache folder and run again"
         )
 
 
 def _in_process_read(
     planned: Planned, work: Path, mode: str, extra_env: Mapping[str, str] | None
-) -> tuple[Path, int]:
-    """Run :mod:`benchmarks.throughput.profiled_read` in ``mode``: its output file and the
-    records the read emitted."""
+) -> Path:
+    """Run :mod:`benchmarks.throughput.profiled_read` in ``mode`` and return its output file;
+    the read must emit every recorded record."""
     scenario = planned.scenario
     app = StaticApp(planned.recording)
     out = work / f"{scenario.name}.{mode}.json"
@@ -142,7 +146,14 @@ def _in_process_read(
             f"{scenario.folder.name}: the in-process {mode} read failed (exit "
             f"{result.exit_code}): {result.problem()}"
         )
-    return out, result.records
+    _check_records(scenario, "in-process", result.records, planned.records)
+    return out
+
+
+def _read_cpu(planned: Planned, work: Path, extra_env: Mapping[str, str] | None) -> float:
+    """The CPU of one unprofiled read, measured inside its process (start-up left out)."""
+    out = _in_process_read(planned, work, "measure", extra_env)
+    return float(json.loads(out.read_text())["read_cpu_seconds"])
 
 
 def read_cpu_in_process(
@@ -159,14 +170,7 @@ def read_cpu_in_process(
     runs: list[list[float]] = [[] for _ in variants]
     for _ in range(repeat):
         for env, variant_runs in zip(variants, runs, strict=True):
-            out, records = _in_process_read(planned, work, "measure", env)
-            if records != planned.records:
-                raise MeasureError(
-                    f"{planned.scenario.folder.name}: the in-process read emitted {records} "
-                    f"records, the recording read {planned.records}; delete the cache folder "
-                    "and run again"
-                )
-            variant_runs.append(float(json.loads(out.read_text())["read_cpu_seconds"]))
+            variant_runs.append(_read_cpu(planned, work, env))
     return runs
 
 
@@ -175,7 +179,6 @@ def profile(
 ) -> tuple[Profile, float]:
     """The profile of one read of the scenario, corrected to the CPU the same part of an
     unprofiled read used (returned too)."""
-    measured_file, _ = _in_process_read(planned, work, "measure", extra_env)
-    measured = float(json.loads(measured_file.read_text())["read_cpu_seconds"])
-    profile_file, records = _in_process_read(planned, work, "profile", extra_env)
-    return Profile.load(profile_file, records, measured), measured
+    measured = _read_cpu(planned, work, extra_env)
+    profile_file = _in_process_read(planned, work, "profile", extra_env)
+    return Profile.load(profile_file, planned.records, measured), measured

@@ -98,14 +98,12 @@ class _ParsedOnceResponse(requests.Response):
     def json(self, **kwargs: Any) -> Any:
         if kwargs:
             return super().json(**kwargs)
-        parsed = self.__dict__.get(_PARSED, _UNPARSED)
-        if parsed is _UNPARSED:
-            parsed = self.__dict__[_PARSED] = super().json()
-        return parsed
+        if _PARSED not in self.__dict__:
+            self.__dict__[_PARSED] = super().json()
+        return self.__dict__[_PARSED]
 
 
 _PARSED = "_parsed_json"
-_UNPARSED = object()
 
 
 def _parse_body_once(response: requests.Response, *args: Any, **kwargs: Any) -> requests.Response:
